@@ -23,9 +23,11 @@ from importlib import resources
 #: Kinds of entity, in the order ``comity states`` lists them.
 KINDS = ("un_member", "observer", "other", "historical")
 
-#: Alias kinds. ``name`` and ``abbreviation`` identify a state anywhere; ``capital``, ``demonym`` and
-#: ``government`` stand for a state in news writing ("Seoul said", "the Kremlin").
-ALIAS_KINDS = ("name", "abbreviation", "capital", "demonym", "government", "former_name")
+#: Alias kinds. ``name``, ``abbreviation`` and ``former_name`` identify a state anywhere; ``capital``,
+#: ``demonym`` and ``government`` stand for a state in news writing ("Seoul said", "the Kremlin");
+#: ``ambiguous`` marks a name that may mean any of several entities and never resolves to one of them
+#: ("Korea", "Congo"): resolving it raises :class:`AmbiguousState` listing them.
+ALIAS_KINDS = ("name", "abbreviation", "capital", "demonym", "government", "former_name", "ambiguous")
 
 
 class StateError(LookupError):
@@ -130,6 +132,8 @@ class Registry:
             for alias, kind in s.aliases:
                 if kind in ("capital", "demonym", "government"):
                     self._weak[normalize(alias)].add(s.code)
+                elif kind == "ambiguous":
+                    self._index[normalize(alias)].add(s.code)
         for n in _pycountry_names():
             code, name = n
             if code in self._by_code and normalize(name) not in self._index:
@@ -217,7 +221,25 @@ class Registry:
         return self._not_foreign.get(frozenset((a, b)))
 
     def un_members(self, as_of: date | None = None) -> list[State]:
-        return [s for s in self if s.is_un_member(as_of)]
+        """UN members on ``as_of`` (today when None), each seat counted once.
+
+        A continuing state carries its predecessor's admission date (Russia the USSR's, Serbia Serbia and
+        Montenegro's). While the predecessor held the seat, it is listed and its successor is not. Such a
+        predecessor is recognised by its first successor having the same admission date and by leaving the
+        UN before it ceased to exist (``un_exit`` before ``end``: the seat passed on, it did not lapse).
+        """
+        members = [s for s in self if s.is_un_member(as_of)]
+        held = {
+            s.successors[0]
+            for s in members
+            if s.successors
+            and s.successors[0] in self._by_code
+            and s.un_exit is not None
+            and s.end is not None
+            and s.un_exit < s.end
+            and self._by_code[s.successors[0]].un_admission == s.un_admission
+        }
+        return [s for s in members if s.code not in held]
 
 
 def _pycountry_names() -> list[tuple[str, str]]:
@@ -232,7 +254,9 @@ def _pycountry_names() -> list[tuple[str, str]]:
     return out
 
 
-def localized_names(code: str, languages: Iterable[str] = ("fr", "es", "de", "ru", "zh_CN", "ar")) -> dict[str, str]:
+def localized_names(
+    code: str, languages: Iterable[str] = ("fr", "es", "de", "ru", "zh_CN", "ar")
+) -> dict[str, str]:
     """The entity's name in other languages, from pycountry's translations (ISO entities only)."""
     import gettext
 

@@ -315,7 +315,7 @@ class Store:
         ]
         ids: list[int] = []
         for chunk in _chunks(ev_rows, 500):
-            ids += [r[0] for r in conn.execute(insert(E).returning(E.c.id).sort_by_parameter_order(), chunk)]  # type: ignore[attr-defined]
+            ids += [r[0] for r in conn.execute(insert(E).returning(E.c.id, sort_by_parameter_order=True), chunk)]
         link = []
         n_sources = []
         for eid, m in zip(ids, merged, strict=True):
