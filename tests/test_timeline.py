@@ -74,3 +74,11 @@ def test_far_apart_reports_are_separate_events_and_undated_ones_join_the_latest_
     assert [str(e.date) for e in asserted] == ["1950", "1980"]
     assert asserted[1].claims == [1, 2]
     assert [e.claims for e in events if e.modality == "planned"] == [[4]]
+
+
+def test_an_undated_suspension_after_a_dated_severance_is_the_same_break():
+    ps = periods([ev(1, "establish", "1883"), ev(2, "sever", "1980-04-07"), ev(3, "suspend", None, bound=20251101)])
+    assert [p.status for p in ps] == ["relations", "severed"]
+    # A dated escalation is a real change.
+    ps = periods([ev(1, "establish", "1883"), ev(2, "suspend", "2012"), ev(3, "sever", "2014")])
+    assert [p.status for p in ps] == ["relations", "suspended", "severed"]

@@ -2,7 +2,8 @@
 
 Only asserted events change the status: establish and restore start ``relations``, sever starts
 ``severed``, suspend starts ``suspended``. Other events (recognitions, embassies, envoys) are part of
-the story but leave the status as it is. An undated event is placed at its bound (it happened by then)
+the story but leave the status as it is. An undated severance or suspension that follows a dated
+break of the other kind is the same break in another source's words. An undated event is placed at its bound (it happened by then)
 and starts no earlier than the change before it; a status read on a day inside that window is
 uncertain, and :func:`status_at` says so.
 """
@@ -18,6 +19,8 @@ STATUS_OF = {
     "sever": "severed",
     "suspend": "suspended",
 }
+
+_BROKEN = ("severed", "suspended")
 
 #: Order of events that share a date: an establishment before a severance on the same day.
 _SAME_DAY_ORDER = {"establish": 0, "restore": 1, "suspend": 2, "sever": 3}
@@ -55,6 +58,10 @@ def periods(events: Iterable[TimedEvent]) -> list[Period]:
     for e in changing:
         new = STATUS_OF[e.type]
         if new == status:
+            continue
+        if e.lo is None and status in _BROKEN and new in _BROKEN:
+            # An undated "suspended" after a dated severance (or the reverse) is one side's word for the
+            # same break, not a new change.
             continue
         lo = e.lo
         if lo is None:  # undated: some time after the change before it, by its bound

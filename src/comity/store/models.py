@@ -63,7 +63,7 @@ class AssertionRow(Base):
     extractor: Mapped[str] = mapped_column(String(64), default="")
     extractor_version: Mapped[str] = mapped_column(String(32), default="")
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
-    detail: Mapped[dict | None] = mapped_column(JSON)
+    detail: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
     __table_args__ = (Index("ix_assertions_pair", "a", "b"),)
 
@@ -82,7 +82,7 @@ class EventRow(Base):
     modality: Mapped[str] = mapped_column(String(16))
     n_sources: Mapped[int] = mapped_column(Integer, default=1)
     #: The dates the supporting sources give when they disagree, else null.
-    disputed_dates: Mapped[list | None] = mapped_column(JSON)
+    disputed_dates: Mapped[list | None] = mapped_column(JSON(none_as_null=True))
     __table_args__ = (
         Index("ix_events_pair", "a", "b"),
         Index("ix_events_type_lo", "type", "lo"),
