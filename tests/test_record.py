@@ -3,14 +3,12 @@ and the questions of :mod:`comity.query`."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pytest
 
 from comity.query import QueryError, Record
 from comity.records import Assertion, Document, Source, content_hash
-from comity.store import Store
 from comity.vocab import PartialDate
 
 RETRIEVED = date(2025, 11, 1)
@@ -53,27 +51,9 @@ UNITED_STATES = page("USA", "United States", [("IRN", "1883", "sever"), ("KOR", 
 ])
 
 
-def _pg_url() -> str | None:
-    return os.environ.get("COMITY_TEST_PG_URL")
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request, tmp_path):
-    if request.param == "sqlite":
-        s = Store.open(tmp_path / "record.db", seed=False)
-    else:
-        url = _pg_url()
-        if not url:
-            pytest.skip("COMITY_TEST_PG_URL is not set (no PostgreSQL server)")
-        from sqlalchemy import create_engine, text
-
-        engine = create_engine(Store.open.__globals__["resolve_url"](url))
-        with engine.begin() as conn:
-            conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-        s = Store.open(url, seed=False)
-    yield s
-    s.close()
+@pytest.fixture
+def store(any_store):
+    return any_store
 
 
 @pytest.fixture
@@ -199,3 +179,10 @@ def test_bad_questions_are_clear_errors(record):
         record.partners("KOR", among="friends")
     with pytest.raises(QueryError):
         record.status("KOR", "South Korea")
+
+
+def test_an_absence_rests_on_the_state_s_own_list(record):
+    syria = next(m for m in record.missing("KOR", as_of="2024-02-15") if m.code == "SYR")
+    prk = next(m for m in record.missing("KOR", as_of="2024-02-15") if m.code == "PRK")
+    assert [s.title for s in prk.sources] == ["Foreign relations of South Korea"]
+    assert syria.note == "no relations recorded"

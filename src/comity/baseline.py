@@ -4,7 +4,7 @@
 attribution), the assertions read from it (pairs, dates, the row or sentence they rest on) and the
 rows that could not be read. It is derived data, rebuilt by one command::
 
-    comity baseline build ../shared/data/wikipedia/foreign-relations
+    comity baseline build ../shared/data/wikipedia/foreign-relations --retrieved 2025-11-01
 
 A fresh record is seeded from it, so a new install answers at once.
 """
@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator
+from datetime import date
 from importlib import resources
 from pathlib import Path
 
@@ -45,11 +46,11 @@ def write_documents(docs: Iterable[Document], path: Path) -> int:
     return n
 
 
-def build_baseline(paths: Iterable[Path], out: Path | None = None) -> int:
+def build_baseline(paths: Iterable[Path], out: Path | None = None, retrieved: date | None = None) -> int:
     """Parse the pages and write the baseline file; returns the number of pages."""
     from .importers.wikipedia import read_files
 
-    docs = sorted(read_files(list(paths)), key=lambda d: d.source.title)
+    docs = sorted(read_files(list(paths), retrieved=retrieved), key=lambda d: d.source.title)
     return write_documents(docs, out or baseline_path())
 
 

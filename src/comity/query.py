@@ -164,9 +164,10 @@ class Record:
                 .where(or_(A.c.a == code, A.c.b == code), A.c.modality == "asserted")
                 .distinct()
             ).all()
-            own_list = conn.execute(
-                select(S.c.id).where(S.c.subject == code, S.c.kind == "wikipedia").limit(1)
-            ).scalar() is not None
+            own_pages = [
+                SourceRef(r.title, r.url, r.kind, r.outlet)
+                for r in conn.execute(select(S).where(S.c.subject == code, S.c.kind == "wikipedia"))
+            ]
         periods: dict[str, list[Period]] = defaultdict(list)
         for r in prow:
             other = r.b if r.a == code else r.a
@@ -186,7 +187,8 @@ class Record:
             "listings": {r.partner: r for r in lrow},
             "sources": {k: list(v.values()) for k, v in sources.items()},
             "by_event": {k: list(v.values()) for k, v in by_event.items()},
-            "own_list": own_list,
+            "own_list": bool(own_pages),
+            "own_pages": own_pages,
         }
         self._cache[code] = view
         return view
@@ -295,8 +297,10 @@ class Record:
                 note = "no relations recorded"
             if st.uncertain is not None:
                 note += f"; a change to '{st.uncertain.status}' dated {st.uncertain.start or 'unknown'} may already have happened"
+            # With no source on the pair, the answer rests on the state's own list, which leaves it out.
+            refs = view["sources"].get(s.code) or view["own_pages"]
             out.append(Missing(s.code, s.name, "relations" if st.status == "relations" else st.status, note, since,
-                               view["sources"].get(s.code, [])))
+                               refs))
         return out
 
     def status(self, a: str | State, b: str | State, as_of: str | date | None = None) -> Status:

@@ -17,6 +17,22 @@ from .app import DbOption, Format, FormatOption, QuietOption, app, emit, err, fa
 AsOfOption = typer.Option(None, "--as-of", help="Answer as of this day (YYYY, YYYY-MM or YYYY-MM-DD; default today).")
 
 
+RetrievedOption = typer.Option(
+    None, "--retrieved", help="The day the pages were read from Wikipedia (YYYY-MM-DD): undated statements hold by then."
+)
+
+
+def _day(value: str | None):  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise fail(f"not a day: {value!r} (use YYYY-MM-DD)") from None
+
+
 def open_record(db: str | None) -> Record:
     try:
         return Record(Store.open(db))
@@ -239,6 +255,7 @@ def _progress(quiet: bool) -> Progress:
 def import_wikipedia(
     paths: list[Path] = typer.Argument(None, help="*.wikitext files or folders of them."),
     live: list[str] = typer.Option(None, "--live", help="Fetch these page titles from Wikipedia instead."),
+    retrieved: str | None = RetrievedOption,
     fmt: Format = FormatOption,
     db: str | None = DbOption,
     quiet: bool = QuietOption,
@@ -260,7 +277,7 @@ def import_wikipedia(
             raise fail(f"no such file or folder: {p}")
     record = open_record(db)
     store = record.store
-    docs = fetch_live(live) if live else read_files(paths)
+    docs = fetch_live(live) if live else read_files(paths, retrieved=_day(retrieved))
     files = [p for p in paths or []]
     total = len(live) if live else sum(len(list(p.glob("*.wikitext"))) if p.is_dir() else 1 for p in files)
     report = []
@@ -330,15 +347,16 @@ app.add_typer(baseline_app, name="baseline")
 def baseline_build(
     paths: list[Path] = typer.Argument(..., help="The folder of *.wikitext pages."),
     out: Path | None = typer.Option(None, "--out", help="Where to write (default: the package's data file)."),
+    retrieved: str | None = RetrievedOption,
 ) -> None:
     """Rebuild the shipped baseline from the Wikipedia pages.
 
-    Example: comity baseline build ../shared/data/wikipedia/foreign-relations
+    Example: comity baseline build ../shared/data/wikipedia/foreign-relations --retrieved 2025-11-01
     """
     from ..baseline import baseline_path, build_baseline
 
     for p in paths:
         if not p.exists():
             raise fail(f"no such file or folder: {p}")
-    n = build_baseline(paths, out)
+    n = build_baseline(paths, out, _day(retrieved))
     err.print(f"wrote {n} pages to {out or baseline_path()}")
