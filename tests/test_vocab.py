@@ -4,7 +4,15 @@ from datetime import date
 
 import pytest
 
-from comity.vocab import EventType, PartialDate, Precision, is_symmetric, order_pair, parse_as_of, parse_event_type
+from comity.vocab import (
+    EventType,
+    PartialDate,
+    Precision,
+    is_symmetric,
+    order_pair,
+    parse_as_of,
+    parse_event_type,
+)
 
 
 def test_symmetric_types_keep_the_pair_in_alphabetical_order():
