@@ -360,3 +360,26 @@ def baseline_build(
             raise fail(f"no such file or folder: {p}")
     n = build_baseline(paths, out, _day(retrieved))
     err.print(f"wrote {n} pages to {out or baseline_path()}")
+
+
+@app.command()
+def verify(
+    fmt: Format = FormatOption,
+    db: str | None = DbOption,
+) -> None:
+    """Check the record's invariants (every event backed by an assertion, every assertion by a source,
+    timelines consistent with events); exits 1 with a report when one fails."""
+    from ..verify import verify as run_verify
+
+    report = run_verify(open_record(db).store)
+    if fmt is Format.json:
+        emit(report.to_dict(), fmt)
+    else:
+        c = Console()
+        c.print(", ".join(f"{k}: {v}" for k, v in report.counts.items()))
+        c.print(f"events checksum: {report.checksum}")
+        for f in report.failures:
+            c.print(f"[red]FAIL[/] {f}", highlight=False)
+        c.print("[green]ok[/]" if report.ok else f"[red]{len(report.failures)} invariant(s) failed[/]")
+    if not report.ok:
+        raise typer.Exit(1)
