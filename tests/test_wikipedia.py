@@ -648,3 +648,13 @@ def test_a_note_chaining_several_changes_gives_each_one():
     assert [(e[0].value, str(e[1].date)) for e in events] == [
         ("establish", "1961-03-02"), ("sever", "1977-05-05"), ("restore", "1993-10-09"),
     ]
+
+
+def test_a_bilateral_date_cell_with_several_beginnings_gives_the_restorations():
+    text = (
+        "== Bilateral relations ==\n{| class=\"wikitable\"\n! Country !! Formal relations began !! Notes\n"
+        "|-\n|{{flag|Cuba}}||<!--Date started-->1902; 2015||Relations lapsed for decades.\n|}\n"
+    )
+    doc = parse_page("Foreign relations of the United States", text)
+    found = [(a.type.value, str(a.date)) for a in doc.assertions if a.extractor == "wikipedia-bilateral"]
+    assert found == [("establish", "1902"), ("restore", "2015")]

@@ -1314,6 +1314,12 @@ class _PageParser:
                 row.end,
                 section,
             )
+        elif ";" in text and all(parse_date(part).date for part in text.split(";") if part.strip()):
+            # "1902; 2015": relations began, broke off, and began again: the later dates are restorations
+            parts = [part.strip() for part in text.split(";") if part.strip()]
+            for i, part in enumerate(parts):
+                etype = EventType.ESTABLISH if i == 0 else EventType.RESTORE
+                events.append((etype, parse_date(part), part, Modality.ASSERTED))
         else:
             reading = parse_date(text)
             if reading.problem:
