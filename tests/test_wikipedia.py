@@ -658,3 +658,15 @@ def test_a_bilateral_date_cell_with_several_beginnings_gives_the_restorations():
     doc = parse_page("Foreign relations of the United States", text)
     found = [(a.type.value, str(a.date)) for a in doc.assertions if a.extractor == "wikipedia-bilateral"]
     assert found == [("establish", "1902"), ("restore", "2015")]
+
+
+def test_bilateral_dates_of_predecessor_polities_and_informal_ties_are_not_relations():
+    text = (
+        "== Bilateral relations ==\n{| class=\"wikitable\"\n! Country !! Formal relations began !! Notes\n"
+        "|-\n|{{flag|Vietnam}}||1350 (Old Kingdom) 3 March 1993||Text.\n"
+        "|-\n|{{flag|Laos}}||1890 (Old Kingdom); only informal relations||Text.\n|}\n"
+    )
+    doc = parse_page("Foreign relations of South Korea", text)
+    found = [(a.b, str(a.date)) for a in doc.assertions if a.extractor == "wikipedia-bilateral"]
+    assert found == [("VNM", "1993-03-03")]
+    assert [p["kind"] for p in doc.problems if p["kind"] == "no_formal_relations"] == ["no_formal_relations"]

@@ -12,6 +12,21 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
-from .query import Record, conflicts, missing, partners, rank, record, status, timeline
+from .frames import to_pandas
+from .query import Record, conflicts, events, missing, partners, rank, record, status, timeline
+from .query import graph as network  # ``comity.graph`` is the module (relations_graph)
 
-__all__ = ["Record", "conflicts", "missing", "partners", "rank", "record", "status", "timeline", "__version__"]
+__all__ = [
+    "Record",
+    "conflicts",
+    "events",
+    "missing",
+    "network",
+    "partners",
+    "rank",
+    "record",
+    "status",
+    "timeline",
+    "to_pandas",
+    "__version__",
+]

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from sqlalchemy import or_, select
 
+from .frames import FrameMixin, Rows
 from .merge import day_key
 from .states import State, registry
 from .store import Store
@@ -64,7 +65,7 @@ class SourceRef:
 
 
 @dataclass
-class Partner:
+class Partner(FrameMixin):
     code: str
     name: str
     date: str | None
@@ -81,7 +82,7 @@ class Partner:
 
 
 @dataclass
-class Missing:
+class Missing(FrameMixin):
     code: str
     name: str
     status: str
@@ -96,7 +97,7 @@ class Missing:
 
 
 @dataclass
-class Status:
+class Status(FrameMixin):
     a: str
     b: str
     as_of: str
@@ -114,7 +115,7 @@ class Status:
 
 
 @dataclass
-class Rank:
+class Rank(FrameMixin):
     state: str
     partner: str
     as_of: str
@@ -468,7 +469,7 @@ def record(db: str | None = None) -> Record:
 
 
 def partners(state: str, as_of: str | date | None = None, among: Among = "all") -> list[Partner]:
-    return record().partners(state, as_of, among)
+    return Rows(record().partners(state, as_of, among), Partner)
 
 
 def rank(state: str, partner: str, as_of: str | date | None = None) -> Rank:
@@ -476,7 +477,7 @@ def rank(state: str, partner: str, as_of: str | date | None = None) -> Rank:
 
 
 def missing(state: str, among: Among = "un", as_of: str | date | None = None) -> list[Missing]:
-    return record().missing(state, among, as_of)
+    return Rows(record().missing(state, among, as_of), Missing)
 
 
 def status(a: str, b: str, as_of: str | date | None = None) -> Status:
@@ -489,3 +490,24 @@ def timeline(a: str, b: str) -> dict:
 
 def conflicts(state: str | None = None) -> list[dict]:
     return record().conflicts(state)
+
+
+def events(
+    state: str | None = None,
+    type: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    modality: str | None = None,
+    limit: int = 100,
+) -> list[dict]:
+    """Events filtered by state, type, modality and date range, newest first (``.to_pandas()`` works)."""
+    return Rows(
+        record().events(state=state, type=type, since=since, until=until, modality=modality, limit=limit)
+    )
+
+
+def graph(as_of: str | date | None = None, among: Among = "all"):  # type: ignore[no-untyped-def]
+    """The relations network on ``as_of`` as a networkx graph (see :func:`comity.graph.relations_graph`)."""
+    from .graph import relations_graph
+
+    return relations_graph(record(), as_of, among=among)

@@ -36,20 +36,67 @@ __all__ = ["COLUMNS", "EXTRACTOR", "GdeltError", "GdeltReport", "read_files", "r
 
 #: The GDELT 2.0 event table, in file order (GDELT Event Codebook v2.0).
 COLUMNS: tuple[str, ...] = (
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
-    "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code",
-    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode",
-    "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code",
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
-    "Actor1Geo_Type", "Actor1Geo_FullName", "Actor1Geo_CountryCode", "Actor1Geo_ADM1Code", "Actor1Geo_ADM2Code",
-    "Actor1Geo_Lat", "Actor1Geo_Long", "Actor1Geo_FeatureID",
-    "Actor2Geo_Type", "Actor2Geo_FullName", "Actor2Geo_CountryCode", "Actor2Geo_ADM1Code", "Actor2Geo_ADM2Code",
-    "Actor2Geo_Lat", "Actor2Geo_Long", "Actor2Geo_FeatureID",
-    "ActionGeo_Type", "ActionGeo_FullName", "ActionGeo_CountryCode", "ActionGeo_ADM1Code", "ActionGeo_ADM2Code",
-    "ActionGeo_Lat", "ActionGeo_Long", "ActionGeo_FeatureID",
-    "DATEADDED", "SOURCEURL",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    "Actor1Code",
+    "Actor1Name",
+    "Actor1CountryCode",
+    "Actor1KnownGroupCode",
+    "Actor1EthnicCode",
+    "Actor1Religion1Code",
+    "Actor1Religion2Code",
+    "Actor1Type1Code",
+    "Actor1Type2Code",
+    "Actor1Type3Code",
+    "Actor2Code",
+    "Actor2Name",
+    "Actor2CountryCode",
+    "Actor2KnownGroupCode",
+    "Actor2EthnicCode",
+    "Actor2Religion1Code",
+    "Actor2Religion2Code",
+    "Actor2Type1Code",
+    "Actor2Type2Code",
+    "Actor2Type3Code",
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
+    "Actor1Geo_Type",
+    "Actor1Geo_FullName",
+    "Actor1Geo_CountryCode",
+    "Actor1Geo_ADM1Code",
+    "Actor1Geo_ADM2Code",
+    "Actor1Geo_Lat",
+    "Actor1Geo_Long",
+    "Actor1Geo_FeatureID",
+    "Actor2Geo_Type",
+    "Actor2Geo_FullName",
+    "Actor2Geo_CountryCode",
+    "Actor2Geo_ADM1Code",
+    "Actor2Geo_ADM2Code",
+    "Actor2Geo_Lat",
+    "Actor2Geo_Long",
+    "Actor2Geo_FeatureID",
+    "ActionGeo_Type",
+    "ActionGeo_FullName",
+    "ActionGeo_CountryCode",
+    "ActionGeo_ADM1Code",
+    "ActionGeo_ADM2Code",
+    "ActionGeo_Lat",
+    "ActionGeo_Long",
+    "ActionGeo_FeatureID",
+    "DATEADDED",
+    "SOURCEURL",
 )
 assert len(COLUMNS) == 61
 
@@ -78,8 +125,13 @@ class GdeltReport:
     skipped_codes: dict[str, int] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
-        return {"files": self.files, "rows": self.rows, "relations_rows": self.relations_rows,
-                "assertions": self.assertions, "problems": self.problems}
+        return {
+            "files": self.files,
+            "rows": self.rows,
+            "relations_rows": self.relations_rows,
+            "assertions": self.assertions,
+            "problems": self.problems,
+        }
 
 
 def _members(path: Path) -> Iterator[tuple[str, Iterable[str]]]:
@@ -140,10 +192,16 @@ def read_rows(
         if len(cells) != len(COLUMNS):
             if first_width is None:
                 first_width = len(cells)
-            url = cells[-1].strip() if len(cells) > 1 and cells[-1].startswith(("http://", "https://")) else ""
+            url = (
+                cells[-1].strip() if len(cells) > 1 and cells[-1].startswith(("http://", "https://")) else ""
+            )
             _group(by_url, url, name).problem(
-                "gdelt_columns", f"line {lineno}: {len(cells)} tab-separated columns, a GDELT 2.0 event row has 61",
-                line, lineno, new_row=True)
+                "gdelt_columns",
+                f"line {lineno}: {len(cells)} tab-separated columns, a GDELT 2.0 event row has 61",
+                line,
+                lineno,
+                new_row=True,
+            )
             continue
         read_any = True
         row = dict(zip(COLUMNS, cells, strict=True))
@@ -183,8 +241,10 @@ def _read_row(row: dict, etype, reg: Registry, group: _Group, name: str, lineno:
             return "gdelt_actor", f"CAMEO {code}: actor {n} {label} [{actor}]: {why}"
         kind = row[f"Actor{n}Type1Code"].strip().upper()
         if kind not in STATE_TYPES:
-            return "gdelt_actor", (f"CAMEO {code}: actor {n} [{actor}] has type {kind}: not the state ({state}) "
-                                   "or its government")
+            return "gdelt_actor", (
+                f"CAMEO {code}: actor {n} [{actor}] has type {kind}: not the state ({state}) "
+                "or its government"
+            )
         sides.append(state)
     a, b = sides
     if a == b:
@@ -201,17 +261,34 @@ def _read_row(row: dict, etype, reg: Registry, group: _Group, name: str, lineno:
         f"{row['NumArticles'].strip()} articles, {row['NumSources'].strip()} sources, tone {row['AvgTone'].strip()}"
     )
     detail = {
-        "globaleventid": row["GLOBALEVENTID"], "cameo": code, "cameo_base": row["EventBaseCode"].strip(),
-        "cameo_root": row["EventRootCode"].strip(), "cameo_label": label,
-        "actor1": row["Actor1Code"].strip(), "actor2": row["Actor2Code"].strip(),
-        "is_root_event": row["IsRootEvent"].strip() == "1", "quad_class": _num(row["QuadClass"], int),
-        "goldstein": _num(row["GoldsteinScale"], float), "num_mentions": _num(row["NumMentions"], int),
-        "num_sources": _num(row["NumSources"], int), "num_articles": _num(row["NumArticles"], int),
-        "avg_tone": _num(row["AvgTone"], float), "file": name, "line": lineno,
+        "globaleventid": row["GLOBALEVENTID"],
+        "cameo": code,
+        "cameo_base": row["EventBaseCode"].strip(),
+        "cameo_root": row["EventRootCode"].strip(),
+        "cameo_label": label,
+        "actor1": row["Actor1Code"].strip(),
+        "actor2": row["Actor2Code"].strip(),
+        "is_root_event": row["IsRootEvent"].strip() == "1",
+        "quad_class": _num(row["QuadClass"], int),
+        "goldstein": _num(row["GoldsteinScale"], float),
+        "num_mentions": _num(row["NumMentions"], int),
+        "num_sources": _num(row["NumSources"], int),
+        "num_articles": _num(row["NumArticles"], int),
+        "avg_tone": _num(row["AvgTone"], float),
+        "file": name,
+        "line": lineno,
     }
     assertion = Assertion(
-        etype, a, b, PartialDate.parse(day), evidence=evidence, date_text=row["SQLDATE"].strip(),
-        extractor=EXTRACTOR, extractor_version=EXTRACTOR_VERSION, confidence=CONFIDENCE, detail=detail,
+        etype,
+        a,
+        b,
+        PartialDate.parse(day),
+        evidence=evidence,
+        date_text=row["SQLDATE"].strip(),
+        extractor=EXTRACTOR,
+        extractor_version=EXTRACTOR_VERSION,
+        confidence=CONFIDENCE,
+        detail=detail,
     )
     key = (assertion.type, assertion.a, assertion.b, str(assertion.date))
     same = group.seen.get(key)
@@ -260,14 +337,21 @@ class _Group:
     def problem(self, kind: str, message: str, raw: str, lineno: int, *, new_row: bool = False) -> None:
         if new_row:
             self.rows.append(raw)
-        self.problems.append({"kind": kind, "message": message, "raw": raw, "section": f"{self.file} line {lineno}"})
+        self.problems.append(
+            {"kind": kind, "message": message, "raw": raw, "section": f"{self.file} line {lineno}"}
+        )
 
     def document(self) -> Document:
         digest = hashlib.sha256("\n".join(sorted(self.rows)).encode("utf-8")).hexdigest()
         host = urlparse(self.url).netloc.lower().removeprefix("www.") if self.url else None
         title = f"GDELT: {self.url}" if self.url else f"GDELT: {self.file}"
         source = Source(
-            "gdelt", title, digest, url=self.url or None, outlet=host or None, published=self.first_added,
+            "gdelt",
+            title,
+            digest,
+            url=self.url or None,
+            outlet=host or None,
+            published=self.first_added,
             attribution=f"{ATTRIBUTION}, events file {self.file}",
         )
         return Document(source, list(self.assertions), list(self.problems))
@@ -277,4 +361,3 @@ def _group(groups: dict[str, _Group], url: str, file: str) -> _Group:
     if url not in groups:
         groups[url] = _Group(url, file)
     return groups[url]
-

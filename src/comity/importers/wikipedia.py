@@ -929,6 +929,9 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[.!?][\"'â
 _NOT_A_VERB = re.compile(r"\b(?:the|a|an|its|their|newly)\s+$", re.I)  # "the restored Republic"
 _INFINITIVE = re.compile(r"\bto\s+(?:fully\s+|formally\s+|officially\s+)?$", re.I)  # "moved to establish"
 
+_PREDECESSOR_DATE = re.compile(r"\b\d{3,4}\s*\((?![^)]*\d)[^)]*[A-Za-z][^)]*\)")
+_INFORMAL = re.compile(r"\b(?:informal|unofficial|no (?:formal|diplomatic|official)|none)\b", re.I)
+
 _NoteEvent = tuple[EventType, DateReading, "str | None", Modality]
 
 
@@ -1304,6 +1307,15 @@ class _PageParser:
         label = (cols.names[cols.date] if cols.date is not None else "").strip() or "Date"
         evidence = _trim(f"{ccell.cleaned().text} | {label}: {text}")
         events: list[_NoteEvent] = []
+        # "1226 (Goryeo) 22 December 1992": a date that names a predecessor polity is not these states'
+        # relations; the date that follows it is.
+        modern = _PREDECESSOR_DATE.sub("", text).strip(" ;,")
+        if modern and modern != text and _DATE_RX.search(modern):
+            text = modern
+        if _INFORMAL.search(text):
+            self.problem("no_formal_relations", f"the date column says there are no formal relations: {text!r}",
+                         row.start, row.end, section)
+            return
         if _NOTE_VERBS.search(text):  # "1 August 1974, severed 23 July 1980, restored 17 May 1984"
             events = self.date_cell_events(text, row, section)
         elif re.search(r"recogni", text, re.I) and _DATE_RX.search(text):
