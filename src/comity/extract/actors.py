@@ -1,0 +1,563 @@
+"""Stage 3, ``actors``: find the states an article names and resolve references to them.
+
+- States by name, alias, abbreviation, demonym, capital and government seat ("Seoul", "Havana",
+  "the Kremlin", "Iranian") come from one pass of the gazetteer (pyahocorasick) over the whole
+  article, longest match first, with word boundaries and case checks ("US" but not "us",
+  "Turkey" but not "turkey"), and place names that only contain a state's name blocked
+  ("South China Sea", "Latin American").
+- Names that mean several states ("Congo", "Korea") take the one the article names otherwise.
+- References are resolved from context: pronouns and bodies ("it", "its", "his government",
+  "the foreign ministry") to the state acting in the clause; "the two countries" / "both nations"
+  to the two states the passage is about; descriptions ("the island", "the kingdom", "the North")
+  to the most recent state they fit.
+
+In the tokenised paragraphs each mention becomes one token (``token._.actor`` is the
+:class:`~comity.extract.pipeline.Mention`), so trigger patterns can say ACTOR.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections import Counter
+
+from spacy.tokens import Span
+
+from .lexicon import STATE_LABEL, Lexicon
+from .pipeline import Analysis, Mention, component, sentence_ranges
+
+_WORDCH = re.compile(r"\w")
+
+#: Words after which a name is not the subject of what follows.
+PREPS = frozenset(
+    [
+        "in",
+        "on",
+        "at",
+        "from",
+        "to",
+        "with",
+        "of",
+        "by",
+        "for",
+        "against",
+        "between",
+        "over",
+        "into",
+        "towards",
+        "toward",
+        "about",
+        "across",
+        "via",
+        "within",
+        "near",
+        "under",
+        "after",
+        "before",
+        "since",
+        "than",
+        "like",
+        "including",
+        "among",
+        "amid",
+        "despite",
+        "during",
+        "through",
+        "throughout",
+        "upon",
+        "onto",
+        "inside",
+        "outside",
+        "around",
+        "behind",
+        "beyond",
+        "besides",
+        "except",
+        "per",
+        "versus",
+        "vs",
+        "without",
+        "unlike",
+        "alongside",
+    ]
+)
+#: Words after which a name may start a clause (and so be its subject).
+OPENERS = frozenset(
+    [
+        "that",
+        "and",
+        "but",
+        "while",
+        "as",
+        "when",
+        "after",
+        "because",
+        "since",
+        "said",
+        "says",
+        "say",
+        "announced",
+        "announces",
+        "told",
+        "tells",
+        "stated",
+        "added",
+        "noted",
+        "reported",
+        "reports",
+        "confirmed",
+        "declared",
+        "insisted",
+        "warned",
+        "meanwhile",
+        "however",
+        "so",
+        "then",
+        "also",
+        "which",
+        "where",
+        "though",
+        "although",
+        "whereas",
+        "if",
+        "unless",
+        "once",
+        "yet",
+        "earlier",
+        "later",
+        "today",
+        "yesterday",
+        "now",
+    ]
+) | {".", ",", ";", ":", "—", "–", "-", "(", '"', "'", "\n", "?", "!"}
+#: Words skipped when looking at what precedes a name.
+SKIP = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "on",
+        "last",
+        "this",
+        "early",
+        "late",
+        "also",
+        "now",
+        "then",
+        "then-",
+        "neighbouring",
+        "neighboring",
+        "fellow",
+    ]
+)
+#: Nouns after a possessive name that make it the agent of a following "to ...".
+AGENT_NOUNS = frozenset(
+    [
+        "decision",
+        "plan",
+        "plans",
+        "move",
+        "intention",
+        "bid",
+        "announcement",
+        "call",
+        "offer",
+        "agreement",
+        "readiness",
+        "willingness",
+        "pledge",
+        "promise",
+        "threat",
+        "attempt",
+        "request",
+        "proposal",
+        "vote",
+        "choice",
+        "order",
+        "law",
+        "bill",
+        "parliament",
+        "lawmakers",
+        "legislators",
+        "government",
+        "cabinet",
+        "ministry",
+        "move",
+    ]
+)
+#: Government nouns: "the Government of X", "the Ministry of Foreign Affairs of X" name X as actor.
+GOV_NOUNS = frozenset(
+    [
+        "government",
+        "ministry",
+        "minister",
+        "president",
+        "prime",
+        "cabinet",
+        "parliament",
+        "king",
+        "queen",
+        "emir",
+        "authorities",
+        "administration",
+        "affairs",
+        "republic",
+        "kingdom",
+        "people",
+        "foreign",
+        "office",
+        "presidency",
+        "leader",
+        "leadership",
+        "council",
+        "assembly",
+        "state",
+        "chancellor",
+        "premier",
+        "junta",
+    ]
+)
+
+_TOKEN_RE = re.compile(r"[\w']+|\n|[^\w\s]")
+
+
+def _tokens_before(text: str, pos: int, n: int = 6) -> list[str]:
+    chunk = text[max(0, pos - 80) : pos]
+    toks = _TOKEN_RE.findall(chunk)
+    if pos - 80 <= 0:
+        toks = ["\n", *toks]
+    return [t.lower() for t in toks[-n:]]
+
+
+def context_before(text: str, pos: int) -> tuple[str | None, list[str]]:
+    """The first word before ``pos`` that is not an article or a date word, and the words skipped."""
+    toks = _tokens_before(text, pos, 8)
+    skipped = []
+    while toks:
+        t = toks.pop()
+        if t in SKIP:
+            skipped.append(t)
+            continue
+        return t, skipped
+    return "\n", skipped
+
+
+def _ends(an: Analysis) -> list[int]:
+    if len(an.mention_ends) != len(an.mentions):
+        an.mention_ends = [m.end for m in an.mentions]
+    return an.mention_ends
+
+
+def mention_before(an: Analysis, pos: int) -> Mention | None:
+    """The last mention ending at or before ``pos``."""
+    ends = _ends(an)
+    k = bisect.bisect_right(ends, pos) - 1
+    return an.mentions[k] if k >= 0 else None
+
+
+def mentions_before(an: Analysis, pos: int, reach: int) -> list[Mention]:
+    """Mentions ending at or before ``pos`` and starting after ``pos - reach``, in text order."""
+    ends = _ends(an)
+    hi = bisect.bisect_right(ends, pos)
+    lo = bisect.bisect_left(ends, pos - reach)
+    return [m for m in an.mentions[lo:hi] if m.start >= pos - reach]
+
+
+def after_prep(an: Analysis, m: Mention, depth: int = 0) -> bool:
+    prev, _ = context_before(an.norm, m.start)
+    if prev in ("and", ",", "or", "&") and depth < 3:
+        # "between X and Y": Y shares X's preposition
+        x = mention_before(an, m.start)
+        if x is not None and m.start - x.end < 8:
+            return after_prep(an, x, depth + 1)
+        return False
+    if prev == "of":
+        # "the Government of X", "Ministry of Foreign Affairs of X" stand for X
+        toks = _tokens_before(an.norm, m.start, 3)
+        head = toks[-2] if len(toks) >= 2 else ""
+        return head not in GOV_NOUNS
+    return prev in PREPS
+
+
+def subjectish(an: Analysis, m: Mention) -> bool:
+    """May the mention be the subject of a clause (or the agent of "X's decision to ...")?"""
+    if m.possessive or m.kind == "demonym":
+        # "X's decision to open", "Iranian law to expel": X is the agent of what follows
+        after = an.norm[m.end : m.end + 40].lower()
+        w = re.match(r"(?:'s?)?\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+to\s+[a-z]", after)
+        if w and w.group(1) in AGENT_NOUNS:
+            return True
+    prev, _ = context_before(an.norm, m.start)
+    if prev in ("after", "before", "since", "as", "until", "while", "when", "because", "once"):
+        return True  # a subordinate clause starts: "after the island nation said it would ..."
+    if prev in OPENERS:
+        return not after_prep(an, m)
+    if prev == "of":
+        return not after_prep(an, m)
+    return False
+
+
+def _boundary_ok(text: str, s: int, e: int) -> bool:
+    if s > 0 and (text[s - 1].isalnum() or text[s - 1] in "_@#"):
+        return False
+    return not (e < len(text) and text[e].isalnum())
+
+
+def _case_ok(orig: str, surface: str, case_sensitive: bool) -> bool:
+    if case_sensitive:
+        return orig == surface
+    if surface == surface.lower():
+        return True
+    # The surface has capitals: the text must have some too (not "turkey", "china").
+    if orig == orig.lower():
+        return False
+    # Each capitalised word of the surface is capitalised in the text ("Chad", not "chad").
+    for o, s in zip(orig.split(), surface.split(), strict=False):
+        if s[:1].isupper() and not o[:1].isupper():
+            return False
+    return True
+
+
+def scan(lex: Lexicon, an: Analysis) -> list[Mention]:
+    low = an.low or an.norm.lower()
+    if len(low) != len(an.norm):
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in an.norm)
+    found = []
+    for end, (key, entry) in lex.gazetteer.automaton.iter(low):
+        s = end - len(key) + 1
+        e = end + 1
+        if not _boundary_ok(low, s, e):
+            continue
+        orig = an.norm[s:e]
+        if entry.kind not in ("block", "ref") and not _case_ok(orig, entry.surface, entry.case_sensitive):
+            continue
+        if (
+            entry.kind == "ref"
+            and entry.ref == "desc"
+            and entry.surface[4:5].isupper()
+            and not orig[4:5].isupper()
+        ):
+            continue  # "the North" is a reference; "the north" of a country is not
+        if entry.ref == "pronoun" and key in ("it", "its") and s > 0 and orig.isupper():
+            continue  # "IT" as in information technology, inside a sentence
+        found.append((s, e, orig, entry))
+    found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    out: list[Mention] = []
+    last_end = -1
+    for s, e, orig, entry in found:
+        if s < last_end:
+            continue
+        last_end = e
+        if entry.kind == "block":
+            continue
+        m = Mention(s, e, orig, entry, codes=entry.codes if entry.kind != "ref" else ())
+        tail = an.norm[e : e + 2]
+        m.possessive = tail[:2] in ("'s", "'S") or (tail[:1] == "'" and orig.endswith("s"))
+        out.append(m)
+    return out
+
+
+def disambiguate(mentions: list[Mention], current: frozenset[str] = frozenset()) -> None:
+    """A name of several states takes the one the article also names unambiguously; else the one
+    that still exists when the others are historical ("Moscow": Russia, not the Soviet Union);
+    else none ("Congo" alone)."""
+    sure = Counter(m.codes[0] for m in mentions if len(m.codes) == 1)
+    for m in mentions:
+        if len(m.codes) > 1:
+            named = [c for c in m.codes if c in sure]
+            if named:
+                m.codes = (max(named, key=lambda c: sure[c]),)
+                continue
+            living = [c for c in m.codes if c in current]
+            m.codes = (living[0],) if len(living) == 1 else ()
+
+
+def salience(mentions: list[Mention]) -> dict[str, int]:
+    c: Counter[str] = Counter()
+    for m in mentions:
+        if m.kind != "ref" and len(m.codes) == 1:
+            c[m.codes[0]] += 1
+    return dict(c)
+
+
+def _sentence_start(an: Analysis, pos: int) -> int:
+    for doc in an.docs:
+        off = doc._.offset
+        if off <= pos < off + len(doc.text):
+            starts = doc.user_data.get("comity_sent_chars")
+            if starts is None:
+                starts = doc.user_data["comity_sent_chars"] = [doc[a].idx for a, _ in sentence_ranges(doc)]
+            k = bisect.bisect_right(starts, pos - off) - 1
+            return (starts[k] if k >= 0 else 0) + off
+    i = max(an.norm.rfind(". ", 0, pos), an.norm.rfind("\n", 0, pos))
+    return i + 1 if i >= 0 else 0
+
+
+def resolve_references(an: Analysis) -> None:
+    states = [m for m in an.mentions if m.kind != "ref"]
+    for m in an.mentions:
+        if m.kind != "ref" or m.codes:
+            continue
+        ref = m.ref
+        if ref == "fixed_pair":
+            m.codes = m.entry.ref_codes
+        elif ref == "desc":
+            m.codes = _resolve_desc(an, m, states)
+        elif ref == "pair":
+            m.codes = _resolve_pair(an, m, states)
+        elif ref == "pronoun":
+            m.codes = _resolve_pronoun(an, m)
+
+
+def _resolve_desc(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str, ...]:
+    codes = m.entry.ref_codes
+    if m.entry.requires_any:
+        if any(an.salience.get(c) for c in m.entry.requires_any):
+            return (codes[0],)
+        return ()
+    if len(codes) == 1:
+        return codes
+    for s in reversed(mentions_before(an, m.start, 5000)):
+        if s.kind != "ref" and s.codes and s.codes[0] in codes:
+            return (s.codes[0],)
+    return ()
+
+
+def _resolve_pair(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str, ...]:
+    sal = an.salience
+    sent0 = _sentence_start(an, m.start)
+
+    def top2(cands: list[Mention]) -> list[str]:
+        order: dict[str, int] = {}
+        for i, s in enumerate(cands):
+            if len(s.codes) == 1:
+                order[s.codes[0]] = i
+        ranked = sorted(order, key=lambda c: (-sal.get(c, 0), -order[c]))
+        return ranked[:2]
+
+    near_all = [s for s in mentions_before(an, m.start, 700) if s.kind != "ref"]
+    here = [s for s in near_all if sent0 <= s.start < m.start]
+    got = top2(here)
+    if len(got) < 2:
+        near = near_all
+        got = top2(near) if len(top2(near)) >= 2 else got
+    if len(got) < 2:
+        ranked = sorted(sal, key=lambda c: -sal[c])
+        for c in ranked:
+            if c not in got:
+                got.append(c)
+            if len(got) == 2:
+                break
+    return tuple(got) if len(got) == 2 else ()
+
+
+def _resolve_pronoun(an: Analysis, m: Mention) -> tuple[str, ...]:
+    text = an.norm
+    low = m.surface.lower()
+    # "the government of X": X is named right after; this is no reference.
+    if re.match(r"\s+of\s+[A-Z]", text[m.end : m.end + 12]) and not low.startswith(("it", "th")):
+        return ()
+    if low in (
+        "the government",
+        "the ministry",
+        "the foreign ministry",
+        "the cabinet",
+        "the administration",
+        "the regime",
+    ) and re.match(r"\s+of\b", text[m.end : m.end + 5]):
+        return ()
+    plural = low in ("they", "their")
+    sent0 = _sentence_start(an, m.start)
+    before = [x for x in mentions_before(an, m.start, 1600) if x is not m and x.codes]
+    if plural:
+        # "X and Y ... their": the pair
+        for x in reversed(before):
+            if x.start < sent0 - 400:
+                break
+            if len(x.codes) == 2:
+                return x.codes
+            y = mention_before(an, x.start)
+            prev = [y] if y is not None and y.codes and x.start - y.end <= 6 else []
+            if (
+                prev
+                and re.fullmatch(r"\s*(?:and|&)\s*", text[prev[-1].end : x.start])
+                and len(prev[-1].codes) == 1
+            ) and prev[-1].codes[0] != x.codes[0]:
+                return (prev[-1].codes[0], x.codes[0])
+    for scope in ("sentence", "before"):
+        for x in reversed(before):
+            if scope == "sentence" and x.start < sent0:
+                break
+            if scope == "before" and (x.start >= sent0 or m.start - x.start > 1500):
+                continue
+            if len(x.codes) != 1 and not plural:
+                continue
+            if x.kind == "capital" and scope == "before":
+                continue
+            if subjectish(an, x):
+                return x.codes
+    return ()
+
+
+@component("actors")
+def make_actors(lex: Lexicon):
+    from ..states import registry
+
+    current = frozenset(s.code for s in registry() if s.kind != "historical")
+
+    def actors(an: Analysis) -> None:
+        an.mentions = scan(lex, an)
+        disambiguate(an.mentions, current)
+        an.mentions = [m for m in an.mentions if m.codes or m.kind == "ref"]
+        an.salience = salience(an.mentions)
+        if not an.salience:
+            an.stop("actors", "no state named")
+            return
+        # Put mentions into the tokenised paragraphs, one token each.
+        placed = []
+        for doc in an.docs:
+            toks = []
+            placed.append((doc, toks))
+            off = doc._.offset
+            lo, hi = off, off + len(doc.text)
+            spans = []
+            last = -1
+            for m in an.mentions:
+                if m.start < lo or m.end > hi:
+                    continue
+                span = doc.char_span(m.start - off, m.end - off, alignment_mode="expand")
+                if span is None or span.start < last or not len(span):
+                    continue
+                spans.append((span, m))
+                last = span.end
+            with doc.retokenize() as rt:
+                for span, _ in spans:
+                    if len(span) > 1:
+                        rt.merge(span)
+            for _, m in spans:
+                merged = doc.char_span(m.start - off, m.end - off, alignment_mode="expand")
+                if merged is None or not len(merged):
+                    continue
+                tok = merged[0]
+                tok._.actor = m
+                tok._.is_actor = True
+                toks.append(tok)
+        resolve_references(an)
+        # A reference that resolved to nothing is no actor; the others are entities for the Matcher.
+        for doc, toks in placed:
+            ents = []
+            for tok in toks:
+                if tok._.actor.codes:
+                    ents.append(Span(doc, tok.i, tok.i + 1, label=STATE_LABEL))
+                else:
+                    tok._.is_actor = False
+            doc.ents = ents
+
+    return actors

@@ -1,0 +1,157 @@
+"""Stage 4, ``triggers``: find the phrases that state a change, with spaCy's Matcher.
+
+The phrases are data (``data/extract/triggers.txt``), compiled to token patterns over lower-case
+forms, with ACTOR standing for a state mention. "block" phrases (an anniversary of ties,
+"recognize the importance of", talks on normalisation) cancel any trigger they overlap. Of
+overlapping triggers the longest wins ("told to withdraw its ambassador" is an expulsion, not a
+recall).
+"""
+
+from __future__ import annotations
+
+from spacy.attrs import LOWER, SENT_START
+
+from .lexicon import BOUNDARY, Lexicon
+from .pipeline import Analysis, Trigger, component, sentence_of
+
+#: At most this many trigger phrases per article are taken further (a page of a hundred changes is a list).
+MAX_TRIGGERS = 300
+#: How far to the left of a verb group its head is looked for ("A ... B" rules).
+LEFT_REACH = 12
+#: Words the left search does not cross: another clause begins there.
+LEFT_STOP = frozenset(
+    [
+        "said",
+        "says",
+        "told",
+        "that",
+        "which",
+        "who",
+        "whom",
+        "when",
+        "because",
+        "while",
+        "but",
+        "if",
+        "although",
+        "though",
+    ]
+)
+
+
+def _left(doc, start: int, specs: tuple[frozenset[str], ...]) -> int | None:
+    """Where the words ``specs`` end nearest to the left of ``start`` in the sentence, or None."""
+    lo = max(sentence_of(doc, start).start if start < len(doc) else 0, start - LEFT_REACH)
+    n = len(specs)
+    k = start - 1
+    while k - n + 1 >= lo:
+        if doc[k].text in BOUNDARY:
+            return None
+        if doc[k].lower_ in LEFT_STOP:
+            # "ties with Qatar that had been severed": a relative clause's head is right before it
+            if doc[k].lower_ in ("that", "which"):
+                for j in range(k - 1, max(lo, k - 5) - 1, -1):
+                    if j - n + 1 >= lo and all(doc[j - n + 1 + x].lower_ in specs[x] for x in range(n)):
+                        return j - n + 1
+            return None
+        if all(doc[k - n + 1 + j].lower_ in specs[j] for j in range(n)):
+            return k - n + 1
+        k -= 1
+    return None
+
+
+def _compete(t: Trigger, k: Trigger) -> bool:
+    if not (t.start < k.end and k.start < t.end):
+        return False
+    return k.start <= t.verb < k.end or t.start <= k.verb < t.end
+
+
+class _Range:
+    __slots__ = ("start", "end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self.start, self.end = start, end
+
+
+@component("triggers")
+def make_triggers(lex: Lexicon):
+    rules = lex.rules
+    vocab = lex.nlp.vocab
+    gated = [(frozenset(vocab.strings.add(w) for w in gate), m) for gate, m in lex.gated]
+
+    def triggers(an: Analysis) -> None:
+        found: list[Trigger] = []
+        for doc in an.docs:
+            blocks: list[tuple[int, int]] = []
+            cands: list[Trigger] = []
+            # Each group of rules runs only over the sentences that hold its gate word.
+            arr = doc.to_array([LOWER, SENT_START])
+            lows = arr[:, 0].tolist()
+            starts = [i for i, v in enumerate(arr[:, 1].tolist()) if v == 1 or i == 0] + [len(doc)]
+            sents = []
+            for a, b in zip(starts, starts[1:], strict=False):
+                sents.append((_Range(a, b), set(lows[a:b])))
+            matches = []
+            for gate, m in gated:
+                run_start = run_end = -1
+                spans = []
+                for sent, words in sents:
+                    if not gate or gate & words:
+                        if sent.start == run_end:
+                            run_end = sent.end
+                        else:
+                            if run_end > run_start >= 0:
+                                spans.append((run_start, run_end))
+                            run_start, run_end = sent.start, sent.end
+                if run_end > run_start >= 0:
+                    spans.append((run_start, run_end))
+                for s0, s1 in spans:
+                    for match_id, start, end, align in m(doc[s0:s1], with_alignments=True):
+                        matches.append((match_id, start + s0, end + s0, align))
+            for match_id, start, end, align in matches:
+                rule = rules[vocab.strings[match_id]]
+                if rule.type == "block":
+                    blocks.append((start, end))
+                    continue
+                verb = head = None
+                for k, pi in enumerate(align):
+                    mark = rule.marks.get(pi)
+                    if mark == "verb" and verb is None:
+                        verb = start + k
+                    elif mark == "head" and head is None:
+                        head = start + k
+                if rule.left:
+                    at = _left(doc, start, rule.left)
+                    if at is None:
+                        continue
+                    start, head = at, at + max(rule.left_head, 0)
+                cands.append(
+                    Trigger(
+                        rule,
+                        doc,
+                        start,
+                        end,
+                        verb if verb is not None else start,
+                        head if head is not None else end - 1,
+                    )
+                )
+            cands = [t for t in cands if not any(t.start < be and bs < t.end for bs, be in blocks)]
+            # Longest first; then drop any that competes with one kept: they overlap and one's verb
+            # lies inside the other ("told to withdraw its ambassador" beats "withdraw its ambassador"),
+            # while "restored ties ... that had been severed" keeps both, which share only the noun.
+            cands.sort(key=lambda t: (-(t.end - t.start), t.start))
+            kept: list[Trigger] = []
+            for t in cands:
+                if any(_compete(t, k) for k in kept):
+                    continue
+                kept.append(t)
+            kept.sort(key=lambda t: t.start)
+            found.extend(kept)
+        if len(found) > MAX_TRIGGERS:
+            an.notes.append(f"triggers: kept the first {MAX_TRIGGERS} of {len(found)}")
+            found = found[:MAX_TRIGGERS]
+        an.triggers = found
+        if not found:
+            an.stop("triggers", "no trigger phrase")
+
+    return triggers
