@@ -364,7 +364,7 @@ class Record:
                 "id": r.id, "type": r.type, "a": r.a, "b": r.b, "date": r.date,
                 "precision": PartialDate.parse(r.date).precision.value if r.date else None,
                 "modality": r.modality, "lo": r.lo, "hi": r.hi, "bound": r.bound,
-                "happened_by": _key_str(r.bound) if r.date is None and r.bound else None,
+                "happened_by": _key_str(r.bound) if r.date is None and r.bound and r.modality == "asserted" else None,
                 "n_sources": r.n_sources, "disputed_dates": r.disputed_dates,
                 "sources": list(refs.values()), "evidence": evidence,
             })
