@@ -186,3 +186,10 @@ def test_an_absence_rests_on_the_state_s_own_list(record):
     prk = next(m for m in record.missing("KOR", as_of="2024-02-15") if m.code == "PRK")
     assert [s.title for s in prk.sources] == ["Foreign relations of South Korea"]
     assert syria.note == "no relations recorded"
+
+
+def test_a_restoration_from_the_news_counts_even_without_a_known_first_establishment(record, store):
+    store.add(news("Seoul and Damascus resume ties", "2030-05-02",
+                   Assertion("restore", "KOR", "LBN", PartialDate.parse("2030-05-01"), evidence="resumed ties")))
+    partners = {p.code: p for p in record.partners("KOR", as_of="2030-06-01")}
+    assert partners["LBN"].basis == "record" and partners["LBN"].date == "2030-05-01"

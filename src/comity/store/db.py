@@ -395,10 +395,10 @@ def _listings(rows, merged) -> list[dict]:  # type: ignore[no-untyped-def]
     own: dict[tuple[str, str], tuple] = {}
     news: set[tuple[str, str]] = set()
     for r in rows:
-        if r.type != "establish" or r.modality != "asserted":
+        if r.type not in ("establish", "restore") or r.modality != "asserted":
             continue
         detail = r.detail or {}
-        if r.kind == "wikipedia" and r.subject in (r.a, r.b) and detail.get("table") == "list":
+        if r.type == "establish" and r.kind == "wikipedia" and r.subject in (r.a, r.b) and detail.get("table") == "list":
             viewer = r.subject
             partner = r.b if r.a == viewer else r.a
             cur = own.get((viewer, partner))
