@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Date,
+    DateTime,
     Float,
     ForeignKey,
     Index,
@@ -140,3 +142,26 @@ class MetaRow(Base):
     __tablename__ = "meta"
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class BulkChunkRow(Base):
+    """One chunk of an archive that ``comity ingest --bulk`` has finished: read, extracted and stored.
+
+    ``archive`` names the archive by content (a hash of its size and samples of its bytes), so a moved
+    or renamed archive is still known; ``plan`` is how it was cut (``jsonl:8388608``: byte ranges of
+    8 MiB). A rerun skips the chunks listed here.
+    """
+
+    __tablename__ = "bulk_chunks"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    archive: Mapped[str] = mapped_column(String(64))
+    plan: Mapped[str] = mapped_column(String(64))
+    chunk: Mapped[int] = mapped_column(Integer)
+    path: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(BigInteger)
+    end: Mapped[int] = mapped_column(BigInteger)
+    articles: Mapped[int] = mapped_column(Integer, default=0)
+    stored: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    done: Mapped[object] = mapped_column(DateTime)
+    __table_args__ = (UniqueConstraint("archive", "plan", "chunk", name="uq_bulk_chunks_chunk"),)
