@@ -137,13 +137,13 @@ def read_text(
 
 def article_source(article: Article) -> Source:
     """The :class:`~comity.records.Source` a news article is recorded as."""
-    title = article.title or _first_line(article.text) or article.id
+    title = clean_field(article.title) or _first_line(article.text) or article.id
     return Source(
         kind="news",
         title=title[:300],
         content_hash=content_hash(article.text),
-        url=article.url,
-        outlet=article.outlet,
+        url=clean_field(article.url),
+        outlet=(clean_field(article.outlet) or "")[:200] or None,  # the column holds 200 characters
         published=article.published,
     )
 
@@ -254,7 +254,7 @@ def _from_json(obj: dict, *, lineno: int, name: str, default: date | None) -> Ar
         own = _as_date(obj.get("published") or obj.get("date"))
     except ValueError as exc:
         return ReadError(f"bad published date: {exc}", source_path=name, item=item)
-    url = obj.get("url") if isinstance(obj.get("url"), str) else None
+    url = clean_field(obj.get("url")) if isinstance(obj.get("url"), str) else None
     text, html = obj.get("text"), obj.get("html")
     if isinstance(html, str) and html.strip() and not (isinstance(text, str) and text.strip()):
         got = _from_html(html, id=ident, url=url, default=own or default, source_path=name)
@@ -262,16 +262,16 @@ def _from_json(obj: dict, *, lineno: int, name: str, default: date | None) -> Ar
             got.item = item
             return got
         if obj.get("title"):
-            got.title = str(obj["title"])
+            got.title = clean_field(obj["title"])
         if obj.get("outlet"):
-            got.outlet = str(obj["outlet"])
+            got.outlet = clean_field(obj["outlet"])
         return got
     if not isinstance(text, str):
         return ReadError('no "text" or "html" field', source_path=name, item=item)
     got = _article(ident, text, url=url, published=own, default=default, source_path=name, item=item)
     if isinstance(got, Article):
-        got.title = str(obj["title"]) if obj.get("title") else None
-        got.outlet = str(obj["outlet"]) if obj.get("outlet") else None
+        got.title = clean_field(obj["title"]) if obj.get("title") else None
+        got.outlet = clean_field(obj["outlet"]) if obj.get("outlet") else None
     return got
 
 
@@ -327,8 +327,8 @@ def _from_html(
     text = (meta.get("text") or "").strip()
     if not text:
         return ReadError("HTML page without an article text", source_path=source_path, item=id)
-    title = (meta.get("title") or "").strip() or None
-    outlet = (meta.get("sitename") or meta.get("hostname") or "").strip() or None
+    title = clean_field(meta.get("title"))
+    outlet = clean_field(meta.get("sitename") or meta.get("hostname"))
     own = None
     try:
         own = _as_date(meta.get("date"))
@@ -451,12 +451,24 @@ def fix_mojibake(text: str) -> str:
 
 _WORDS = re.compile(r"\b[^\W\d_]{2,}\b")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f\ufffe\uffff]")
+#: A lone surrogate ("\\ud800" in JSON) cannot be encoded, so no database would store it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
     """Normalise line ends and drop control characters; the rest of the text is kept as is."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _SURROGATE.sub("\ufffd", text)
     return _CONTROL.sub(" ", text)
+
+
+def clean_field(value: object) -> str | None:
+    """A title, outlet or URL as the record can keep it on any database: control characters and lone
+    surrogates out (PostgreSQL refuses a NUL that SQLite would take), blanks collapsed; None when empty."""
+    if value is None:
+        return None
+    text = " ".join(clean_text(str(value)).split())
+    return text or None
 
 
 # -- dates ------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import importlib
 
 from .app import app
 
-for _module in ("core", "ingest", "news", "check", "toolbox", "web", "bulk"):
+for _module in ("core", "ingest", "news", "check", "toolbox", "web", "bulk", "backup"):
     try:
         importlib.import_module(f"{__name__}.{_module}")
     except ModuleNotFoundError as exc:  # a command module that is not there yet

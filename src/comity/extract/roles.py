@@ -247,7 +247,8 @@ def _governed(doc: Doc, i: int, lo: int) -> str | None:
             return _governed(doc, k, lo)
         return None
     if w == "of":
-        head = doc[j - 1].lower_.split()[-1] if j - 1 >= lo else ""
+        # a blank token (a form feed, a run of spaces) has no last word
+        head = (doc[j - 1].lower_.split() or [""])[-1] if j - 1 >= lo else ""
         return None if head in GOV_NOUNS else "of"
     if w in ("leave", "quit", "depart", "departs", "leaving"):
         return "leave"

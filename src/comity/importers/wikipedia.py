@@ -74,6 +74,9 @@ USER_AGENT = (
 _QUALIFIER_CONFIDENCE = {None: 1.0, "circa": 0.8, "range": 0.7, "before": 0.5, "after": 0.5, "decade": 0.5}
 _NOTES_CONFIDENCE = 0.8
 _RAW_LIMIT = 300
+#: Wikipedia refuses pages over 2 MiB ($wgMaxArticleSize); a longer text is not a page, and refusing it
+#: bounds the work per page (the largest "Foreign relations of" page is 0.6 MB).
+MAX_PAGE_CHARS = 2 * 1024 * 1024
 
 
 class WikitextError(ValueError):
@@ -117,7 +120,9 @@ _DATE_GROUPS = {
     + (f"{kind}_mon" if f"{kind}_mon" in _DATE_RX.groupindex else None,)
     for kind in ("iso", "dmy", "slash", "mdy", "my", "ym", "decade", "year")
 }
-_UNDATED = re.compile(r"^\W*(?:unknown|unk|n/?a|none|nil|tba|tbd|yes|pending|undated)?\W*$", re.I)
+# Possessive quantifiers (``*+``) here and below: the same matches, without the quadratic backtracking
+# that a long run of one character class (a cell of 30,000 dashes) would cost.
+_UNDATED = re.compile(r"^\W*+(?:unknown|unk|n/?a|none|nil|tba|tbd|yes|pending|undated)?\W*+$", re.I)
 _UNDATED_WORDS = re.compile(r"\b(?:unknown|not known|no date|undated|unclear|uncertain)\b", re.I)
 _NO_RELATIONS = re.compile(r"\b(?:no|not|never|informal|unofficial|de facto|none|without)\b", re.I)
 _BEFORE = re.compile(r"\b(?:before|prior to|by|until|no later than|not later than)\b", re.I)
@@ -227,11 +232,12 @@ def _reading_at(text: str, d: _Found) -> DateReading:
 # Markup
 # ======================================================================================================
 
-_MASK = re.compile(r"<!--.*?(?:-->|\Z)|<ref\b[^>]*?/>|<ref\b[^>]*>.*?</ref\s*>", re.S | re.I)
+_MASK_START = re.compile(r"<!--|<ref\b", re.I)
+_REF_CLOSE = re.compile(r"</ref\s*+>", re.I)
 _TEMPLATE = re.compile(r"\{\{((?:[^{}\[\]]|\[(?!\[)|\](?!\])|\{(?!\{)|\}(?!\}))*)\}\}")
 _LINK = re.compile(r"\[\[([^\[\]{}|]*)(?:\|((?:[^\[\]{}]|\[(?!\[)|\](?!\]))*))?\]\]")
-_EXTLINK = re.compile(r"\[(?:https?:)?//[^\s\]]+\s*([^\]]*)\]")
-_TAG = re.compile(r"<\s*(/?)\s*([a-zA-Z]+)[^<>]*>")
+_EXTLINK = re.compile(r"\[(?:https?:)?//[^\s\]]++\s*+([^\]]*+)\]")
+_TAG = re.compile(r"<\s*+(/?)\s*+([a-zA-Z]++)[^<>]*+>")
 _QUOTES = re.compile(r"'{2,}")
 _FILE_NS = ("file:", "image:", "category:", "media:")
 
@@ -277,8 +283,48 @@ _FLAG_START = re.compile(r"\{\{\s*(?:#invoke:\s*)?flag[\w ]*\|", re.I)
 
 
 def _mask(text: str) -> str:
-    """Blank out comments and footnotes with spaces, keeping every offset of the text."""
-    return _MASK.sub(lambda m: " " * (m.end() - m.start()), text)
+    r"""Blank out comments and footnotes with spaces, keeping every offset of the text.
+
+    What ``<!--.*?(?:-->|\Z)|<ref\b[^>]*?/>|<ref\b[^>]*>.*?</ref\s*>`` (dot-all, any case) would blank,
+    scanned by hand: as a regex, every unclosed ``<ref>`` searched the rest of the page for its
+    ``</ref>``, which made a page of many unclosed refs quadratic (160 kB: 14 s). Here each search
+    for the next ``>`` or ``</ref>`` is remembered, so the scan stays linear.
+    """
+    if "<" not in text:
+        return text
+    parts: list[str] = []
+    pos = 0
+    # The last search for ">" and for "</ref>": (searched from, where found, or -1 for nowhere after).
+    gt_from, gt_at = len(text) + 1, -1
+    close_from, close_at, close_end = len(text) + 1, -1, -1
+    for m in _MASK_START.finditer(text):
+        s = m.start()
+        if s < pos:
+            continue
+        if m.group(0) == "<!--":
+            e = text.find("-->", s + 4)
+            end = len(text) if e < 0 else e + 3
+        else:
+            at = s + 4
+            if not (gt_from <= at and (gt_at >= at or gt_at == -1)):
+                gt_from, gt_at = at, text.find(">", at)
+            if gt_at < 0:
+                continue
+            if gt_at - 1 >= at and text[gt_at - 1] == "/":  # <ref name="x" />
+                end = gt_at + 1
+            else:
+                body = gt_at + 1
+                if not (close_from <= body and (close_at >= body or close_at == -1)):
+                    found = _REF_CLOSE.search(text, body)
+                    close_from, close_at, close_end = body, found.start() if found else -1, found.end() if found else -1
+                if close_at < 0:
+                    continue
+                end = close_end
+        parts.append(text[pos:s])
+        parts.append(" " * (end - s))
+        pos = end
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 @dataclass
@@ -302,7 +348,9 @@ def _split_params(body: str) -> tuple[str, list[str], dict[str, str]]:
     for p in parts[1:]:
         k, eq, v = p.partition("=")
         key = k.strip()
-        if eq and key.isdigit():
+        # isdecimal, not isdigit: int() refuses "Â²"; from 1 ("0=" has no place) to 99: {{flag|99999999=X}}
+        # would otherwise allocate a list of 10^8 empty parameters
+        if eq and key.isdecimal() and len(key) <= 2 and int(key) >= 1:
             idx = int(key) - 1
             positional.extend([""] * (idx + 1 - len(positional)))
             positional[idx] = v.strip()
@@ -317,13 +365,13 @@ def _render_date(positional: list[str]) -> str:
     values = [p for p in positional if p]
     if not values:
         return ""
-    if len(values) == 1 or not values[0].isdigit():
+    if len(values) == 1 or not values[0].isdecimal():
         return values[0]
     y, mo = values[0], values[1]
-    d = values[2] if len(values) > 2 and values[2].isdigit() else ""
-    if mo.isdigit() and 1 <= int(mo) <= 12:
+    d = values[2] if len(values) > 2 and values[2].isdecimal() else ""
+    if mo.isdecimal() and len(mo) <= 2 and 1 <= int(mo) <= 12:
         mo = _MONTH_NAMES[int(mo)]
-    elif mo.isdigit():
+    elif mo.isdecimal():
         return f"{y}-{mo}-{d}" if d else f"{y}-{mo}"
     return " ".join(x for x in (d, mo, y) if x)
 
@@ -411,7 +459,9 @@ def _clean(text: str, keep_lines: bool) -> _Clean:
                 break
         text = text.replace("{{", "").replace("}}", "").replace("[[", "").replace("]]", "")
     if "[" in text:
-        text = _EXTLINK.sub(lambda m: m.group(1), text)
+        # No link ends after the last "]": leaving that tail out keeps a text of many unclosed links linear.
+        last = text.rfind("]") + 1
+        text = _EXTLINK.sub(lambda m: m.group(1), text[:last]) + text[last:]
     if "<" in text:
         text = _TAG.sub(lambda m: "\n" if m.group(2).lower() in ("br", "p", "li", "div") else "", text)
     if "''" in text:
@@ -431,7 +481,9 @@ def _clean(text: str, keep_lines: bool) -> _Clean:
 # Tables
 # ======================================================================================================
 
-_HEADING = re.compile(r"^(={1,6})[ \t]*(.+?)[ \t]*\1[ \t\r]*$", re.M)
+# The name keeps its surrounding blanks (``clean`` drops them): ``[ \t]*(.+?)[ \t]*`` around it made a
+# line of "=" and 2,000 spaces take 6 s (cubic backtracking).
+_HEADING = re.compile(r"^(={1,6})(.+?)\1[ \t\r]*+$", re.M)
 _TABLE_EDGE = re.compile(r"^[ \t:]*(\{\||\|\}(?!\}))", re.M)
 _CELL_TOKENS = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|\||!!")
 _ATTR_TOKENS = re.compile(r"\{\{|\}\}|\[\[|\]\]|\|")
@@ -476,7 +528,8 @@ class _Cell:
             return 1
         for k, n in _SPAN.findall(self.attrs):
             if k.lower() == kind:
-                return max(1, min(int(n), 500))
+                # a colspan widens every header row: 64 is ten times the widest in the corpus
+                return max(1, min(int(n[:4]), 500 if kind == "row" else 64))
         return 1
 
     def carry(self) -> _Cell:
@@ -929,7 +982,7 @@ _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"'(\[]?[A-Z0-9])|(?<=[.!?][\"'â
 _NOT_A_VERB = re.compile(r"\b(?:the|a|an|its|their|newly)\s+$", re.I)  # "the restored Republic"
 _INFINITIVE = re.compile(r"\bto\s+(?:fully\s+|formally\s+|officially\s+)?$", re.I)  # "moved to establish"
 
-_PREDECESSOR_DATE = re.compile(r"\b\d{3,4}\s*\((?![^)]*\d)[^)]*[A-Za-z][^)]*\)")
+_PREDECESSOR_DATE = re.compile(r"\b\d{3,4}\s*+\((?![^)\d]*+\d)[^)A-Za-z]*+[A-Za-z][^)]*+\)")
 _INFORMAL = re.compile(r"\b(?:informal|unofficial|no (?:formal|diplomatic|official)|none)\b", re.I)
 
 _NoteEvent = tuple[EventType, DateReading, "str | None", Modality]
@@ -1186,6 +1239,10 @@ class _PageParser:
                 if after_data:  # a new header further down starts a new layout
                     header_rows, after_data = [], False
                 header_rows.append(cells)
+                continue
+            if not after_data and header_rows:
+                # The layout of the header rows above, read once at the first data row below them (read
+                # at every header row, a table of 70,000 header rows took minutes).
                 cols = _columns(_header_names(header_rows))
                 kind = _table_kind(cols, f"{section} {caption}")
                 # "Recognized by Nicaragua" is read on Nicaragua's page only
@@ -1195,7 +1252,6 @@ class _PageParser:
                 )
                 if kind == "recognition" and cols.recognition is None and by_other:
                     kind = "other"
-                continue
             after_data = True
             if kind == "other" or all(c is None or c.carried or not c.text.strip() for c in cells):
                 continue
@@ -1630,7 +1686,8 @@ def parse_page(
 
     ``title`` is the page title ("Foreign relations of South Korea"); the owner state is resolved from
     it. A page without a list table gives a Document with a ``no_list_table`` problem (and whatever its
-    other tables say). Raises :class:`WikitextError` for empty or binary text, and for a title that
+    other tables say). Raises :class:`WikitextError` for empty or binary text, for a text longer than
+    Wikipedia allows (:data:`MAX_PAGE_CHARS`), and for a title that
     names no known state unless the page is a disambiguation page. ``registry`` defaults to
     :func:`comity.states.registry`.
     """
@@ -1638,6 +1695,10 @@ def parse_page(
         raise WikitextError("the page is empty", title=title)
     if "\x00" in text:
         raise WikitextError("the page holds NUL bytes: binary data, not wikitext", title=title)
+    if len(text) > MAX_PAGE_CHARS:
+        raise WikitextError(
+            f"the page is too long ({len(text):,} characters > {MAX_PAGE_CHARS:,}, Wikipedia's limit)", title=title
+        )
     text = text.removeprefix("\ufeff")
     resolver = _resolver_for(registry)
     doc = Document(source=_source(title, text, retrieved))
@@ -1709,6 +1770,8 @@ def read_files(
         files = sorted([*p.glob("*.wikitext"), *p.glob("*.wiki")]) if p.is_dir() else [p]
         for f in files:
             try:
+                if f.stat().st_size > 4 * MAX_PAGE_CHARS:  # more bytes than any page of MAX_PAGE_CHARS
+                    raise WikitextError(f"the file is too large ({f.stat().st_size:,} bytes) for a page", path=f)
                 data = f.read_bytes()
             except OSError as e:
                 raise WikitextError(f"cannot read the file ({e.strerror or e})", path=f) from e

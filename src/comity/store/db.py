@@ -8,6 +8,7 @@ rebuilt; a ``dirty`` mark in ``meta`` makes a rebuild that was cut short happen 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import uuid
 from collections import defaultdict
@@ -31,6 +32,9 @@ from .models import AssertionRow, Base, EventRow, ListingRow, MetaRow, PeriodRow
 S, A, E, P, L = (m.__table__ for m in (SourceRow, AssertionRow, EventRow, PeriodRow, ListingRow))
 
 Pair = tuple[str, str]
+
+#: The PostgreSQL advisory lock every write transaction takes first (see :meth:`Store.writing`).
+WRITE_LOCK = int.from_bytes(hashlib.sha256(b"comity.store.write").digest()[:8], "big", signed=True)
 
 
 def default_path() -> Path:
@@ -96,11 +100,17 @@ class Store:
         store = cls(engine)
         store.migrate()
         if store.meta("dirty"):
-            store.rebuild()
-        if seed and store.is_empty():
+            store.rebuild(store._dirty_pairs())
+        # A seeding cut short (a killed process) is marked, so the next open finishes it: the record is not
+        # empty then, and would otherwise keep a part of the baseline for good.
+        if seed and (store.is_empty() or store.meta("seeding")):
             from ..baseline import load_baseline
 
+            with store.writing() as conn:
+                store.set_meta(conn, "seeding", "1")
             load_baseline(store)
+            with store.writing() as conn:
+                store.set_meta(conn, "seeding", None)
         return store
 
     def migrate(self) -> None:
@@ -116,7 +126,10 @@ class Store:
         with self.engine.connect() as conn:
             if MigrationContext.configure(conn).get_current_revision() == head:
                 return
-        with self.engine.begin() as conn:
+        # Under the write lock, and asked again: processes opening a new record at once migrate it once.
+        with self.writing() as conn:
+            if MigrationContext.configure(conn).get_current_revision() == head:
+                return
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
@@ -133,6 +146,33 @@ class Store:
     def connect(self) -> Iterator[Connection]:
         with self.engine.connect() as conn:
             yield conn
+
+    @contextmanager
+    def writing(self) -> Iterator[Connection]:
+        """A write transaction (committed at the end, rolled back on an error) that holds the write lock.
+
+        Several processes may write to one record (``comity ingest`` runs side by side, a bulk run and the
+        web API). Each write transaction reads before it writes: whether a source is already stored,
+        which claims a pair has. Without a lock two writers both find a source missing and the second
+        fails on the unique (kind, content_hash) constraint; both rebuild one pair from snapshots that
+        miss the other's new assertion and leave two sets of events for it; both replace meta's
+        ``version`` row and the second fails on its primary key. So writers take turns:
+        on PostgreSQL a transaction-level advisory lock (released at commit or rollback, also when the
+        process dies), on SQLite ``BEGIN IMMEDIATE``, which takes the database's write lock at once
+        (waiting up to the busy timeout) rather than at the first write, after the reads. Readers are
+        never blocked. A transaction is short (one source, or one rebuild), so the wait is too.
+        """
+        with self.engine.begin() as conn:
+            self.lock(conn)
+            yield conn
+
+    def lock(self, conn: Connection) -> None:
+        """Take the write lock as the first statement of ``conn``'s transaction (see :meth:`writing`)."""
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK})
+        elif conn.dialect.name == "sqlite":
+            # pysqlite opens its own (deferred) transaction only before a write: this one comes first.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     # -- meta ----------------------------------------------------------------------------
     def meta(self, key: str, conn: Connection | None = None) -> str | None:
@@ -166,7 +206,7 @@ class Store:
         title, other content) replaces the older one. With ``rebuild`` the affected pairs' events and
         timelines are brought up to date in the same transaction.
         """
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             result, pairs = self._add(conn, doc)
             if pairs:
                 if rebuild:
@@ -184,7 +224,7 @@ class Store:
         results = []
         touched: set[Pair] = set()
         for doc in docs:
-            with self.engine.begin() as conn:
+            with self.writing() as conn:
                 result, pairs = self._add(conn, doc)
                 if pairs:
                     self._mark_dirty(conn, pairs)
@@ -196,9 +236,47 @@ class Store:
             self.rebuild(touched)
         return results
 
-    def _mark_dirty(self, conn: Connection, pairs: set[Pair]) -> None:
-        # The derived tables lag behind; a later open (or the rebuild that follows) repairs them.
+    def _mark_dirty(self, conn: Connection, pairs: set[Pair] | None) -> None:
+        """The derived tables lag behind for ``pairs`` (None: for all); the rebuild that follows (or, if
+        it never comes, the next open) repairs them.
+
+        ``dirty`` is the mark an open looks for; each pair waiting for its rebuild has a ``dirty:A:B`` row
+        too, so that a rebuild of other pairs (another writer's, or ``add`` after ``add(rebuild=False)``)
+        clears the mark only when no pair waits any more. A single mark, cleared by any rebuild, let a
+        process killed between its inserts and its rebuild leave stale events behind, unmarked.
+        ``dirty`` = ``all`` waits for a rebuild of everything.
+        """
+        if pairs is None or self.meta("dirty", conn) == "all":
+            self.set_meta(conn, "dirty", "all")
+            return
         self.set_meta(conn, "dirty", "1")
+        keys = sorted(_dirty_key(p) for p in pairs)
+        have: set[str] = set()
+        for chunk in _chunks(keys, 500):
+            have |= set(conn.execute(select(MetaRow.key).where(MetaRow.key.in_(chunk))).scalars())
+        new = [{"key": k, "value": "1"} for k in keys if k not in have]
+        if new:
+            conn.execute(insert(MetaRow), new)
+
+    def _dirty_pairs(self) -> set[Pair] | None:
+        """The pairs waiting for a rebuild; None (all of them) when the mark names none."""
+        with self.engine.connect() as conn:
+            if self.meta("dirty", conn) == "all":
+                return None
+            keys = conn.execute(select(MetaRow.key).where(MetaRow.key.like("dirty:%"))).scalars().all()
+        pairs = {tuple(k.split(":")[1:3]) for k in keys}
+        return pairs or None  # type: ignore[return-value]
+
+    def _clear_dirty(self, conn: Connection, pairs: set[Pair] | None) -> None:
+        if pairs is None:
+            conn.execute(delete(MetaRow).where(MetaRow.key.like("dirty%")))  # the mark and every pair's
+            return
+        for chunk in _chunks(sorted(_dirty_key(p) for p in pairs), 500):
+            conn.execute(delete(MetaRow).where(MetaRow.key.in_(chunk)))
+        if self.meta("dirty", conn) == "all":
+            return
+        if conn.execute(select(MetaRow.key).where(MetaRow.key.like("dirty:%")).limit(1)).first() is None:
+            self.set_meta(conn, "dirty", None)
 
     def _add(self, conn: Connection, doc: Document) -> tuple[AddResult, set[Pair]]:
         src = doc.source
@@ -263,7 +341,7 @@ class Store:
         return {(a, b) if a < b else (b, a) for a, b in rows}
 
     def delete_source(self, source_id: int) -> None:
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             pairs = self._pairs_of(conn, [source_id])
             conn.execute(delete(A).where(A.c.source_id == source_id))
             conn.execute(delete(ProblemRow.__table__).where(ProblemRow.source_id == source_id))
@@ -274,7 +352,7 @@ class Store:
     # -- derived tables --------------------------------------------------------------------
     def rebuild(self, pairs: set[Pair] | None = None) -> None:
         """Recompute events, periods and listings for ``pairs`` (all pairs when None)."""
-        with self.engine.begin() as conn:
+        with self.writing() as conn:
             self._rebuild(conn, pairs)
         self.generation += 1
 
@@ -295,7 +373,7 @@ class Store:
                     conn.execute(update(A).where(A.c.event_id.in_(ids)).values(event_id=None))
                     conn.execute(delete(E).where(E.c.id.in_(ids)))
         self._derive(conn, rows)
-        self.set_meta(conn, "dirty", None)
+        self._clear_dirty(conn, pairs)
         self.set_meta(conn, "version", uuid.uuid4().hex)
 
     def _derive(self, conn: Connection, rows: list) -> None:
@@ -363,6 +441,10 @@ _CLAIMS = select(
     A.c.id, A.c.type, A.c.a, A.c.b, A.c.modality, A.c.date, A.c.lo, A.c.detail,
     S.c.published, S.c.retrieved, S.c.imported, S.c.subject, S.c.kind,
 ).join(S, S.c.id == A.c.source_id)
+
+
+def _dirty_key(pair: Pair) -> str:
+    return f"dirty:{pair[0]}:{pair[1]}"
 
 
 def _pair_in(col_a, col_b, pairs: list[Pair]):  # type: ignore[no-untyped-def]
