@@ -122,3 +122,21 @@ def test_the_content_digest_ignores_ids_and_order(tmp_path: Path) -> None:
         assert events_checksum(a) == events_checksum(b)
         b.delete_source(1)
         assert content_digest(a) != content_digest(b)
+
+
+def test_export_and_import_of_the_whole_record_are_backup_and_restore(tmp_path: Path) -> None:
+    source, target = str(tmp_path / "source.db"), str(tmp_path / "target.db")
+    shutil.copyfile(seeded_sqlite(tmp_path), source)
+    with Store.open(source) as store:
+        store.add(_news())
+    want = snapshot(source)
+    out = tmp_path / "whole.jsonl.gz"
+    made = run_cli("export", "--format", "record", "--out", str(out), "--db", source, "--quiet")
+    assert made.returncode == 0, made.stderr
+    assert json.loads(made.stdout)["sources"] == want["counts"]["sources"]
+    back = run_cli("import", "record", str(out), "--db", target, "--quiet")
+    assert back.returncode == 0, back.stderr
+    assert json.loads(back.stdout)["content_digest"] == want["content"]
+    assert snapshot(target) == want
+    wrong = run_cli("export", "--format", "record", "--as-of", "2020", "--db", source, "--quiet")
+    assert wrong.returncode != 0 and "whole record" in wrong.stderr

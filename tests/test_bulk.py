@@ -372,6 +372,8 @@ def test_cli_bulk_in_process(archives, reference, tmp_path):
     assert report["complete"] and report["read"] == reference["report"]["read"]
     again = json.loads(CliRunner().invoke(app, args).stdout)
     assert again["processed"] == 0 and again["added"] == 0
+    forced = json.loads(CliRunner().invoke(app, [*args, "--no-resume", "--batch", "7"]).stdout)
+    assert forced["processed"] == report["chunks"] and forced["added"] == 0
 
 
 # -- on a Dask LocalCluster, on PostgreSQL ------------------------------------------------------------------

@@ -9,7 +9,7 @@ from pathlib import Path
 import typer
 
 from .app import DbOption, QuietOption, app, err, fail
-from .core import _progress
+from .core import _progress, import_app
 
 
 @app.command()
@@ -70,3 +70,16 @@ def restore(
     out = report.to_dict()
     out["content_digest"] = content_digest(store)
     sys.stdout.write(json.dumps(out, indent=2) + "\n")
+
+
+@import_app.command("record")
+def import_record(
+    file: Path = typer.Argument(..., help="A record written by `comity export --format record`."),
+    db: str | None = DbOption,
+    quiet: bool = QuietOption,
+) -> None:
+    """Read a whole record (`comity export --format record`, `comity backup`) into an empty record.
+
+    The same as `comity restore`. Example: comity import record comity-record.jsonl.gz --db new.db
+    """
+    restore(file, db=db, quiet=quiet)

@@ -28,6 +28,7 @@ class ExportFormat(StrEnum):
     jsonl = "jsonl"
     parquet = "parquet"
     graphml = "graphml"
+    record = "record"
 
 
 class Table(StrEnum):
@@ -66,8 +67,18 @@ def export_cmd(
     Writes events.csv, pairyears.csv, nodes.csv and edges.csv (or .jsonl, .parquet), or network.graphml.
     --as-of keeps the events dated by that day and dates the network and the last pair-year.
 
+    --format record writes the whole record (every source with its assertions) to the file --out names,
+    as `comity backup` does; `comity import record FILE` reads it back, on SQLite or PostgreSQL.
+
     Example: comity export --format parquet --out data/ --as-of 2024-02-15
     """
+    if fmt is ExportFormat.record:
+        from .backup import backup
+
+        if tables or as_of or start is not None:
+            raise fail("--format record is the whole record: no --table, --as-of or --from")
+        backup(Path("comity-record.jsonl.gz" if out == "comity-export" else out), db=db, quiet=quiet)
+        return
     from ..export import ExportError, export, resolve_tables
 
     try:
