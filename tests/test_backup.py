@@ -89,13 +89,19 @@ def test_restore_needs_an_empty_record(tmp_path: Path) -> None:
     assert done.returncode == 1 and "not empty" in done.stderr
 
 
-@pytest.mark.hardening
-def test_a_killed_restore_resumes_and_the_commands_round_trip(tmp_path: Path) -> None:
-    """On SQLite (PostgreSQL takes the same path: batches of sources, each in one transaction)."""
-    source, target = str(tmp_path / "source.db"), str(tmp_path / "target.db")
+def _seeded_with_news(tmp_path: Path) -> str:
+    """A SQLite record: the bundled baseline and one news source."""
+    source = str(tmp_path / "source.db")
     shutil.copyfile(seeded_sqlite(tmp_path), source)
     with Store.open(source) as store:
         store.add(_news())
+    return source
+
+
+@pytest.mark.hardening
+def test_a_killed_restore_resumes_and_the_commands_round_trip(tmp_path: Path) -> None:
+    """On SQLite (PostgreSQL takes the same path: batches of sources, each in one transaction)."""
+    source, target = _seeded_with_news(tmp_path), str(tmp_path / "target.db")
     want = snapshot(source)
     made = run_cli("backup", str(tmp_path / "r.jsonl.gz"), "--db", source, "--quiet")
     assert made.returncode == 0, made.stderr
@@ -125,10 +131,7 @@ def test_the_content_digest_ignores_ids_and_order(tmp_path: Path) -> None:
 
 
 def test_export_and_import_of_the_whole_record_are_backup_and_restore(tmp_path: Path) -> None:
-    source, target = str(tmp_path / "source.db"), str(tmp_path / "target.db")
-    shutil.copyfile(seeded_sqlite(tmp_path), source)
-    with Store.open(source) as store:
-        store.add(_news())
+    source, target = _seeded_with_news(tmp_path), str(tmp_path / "target.db")
     want = snapshot(source)
     out = tmp_path / "whole.jsonl.gz"
     made = run_cli("export", "--format", "record", "--out", str(out), "--db", source, "--quiet")

@@ -14,7 +14,6 @@ import os
 import random
 import signal
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -318,34 +317,30 @@ def test_a_moved_archive_is_still_known(archives, tmp_path):
     assert again["processed"] == 0 and again["skipped"] > 1
 
 
-def test_interrupted_in_process_run_resumes_to_the_same_record(archives, reference, tmp_path):
-    db = str(tmp_path / "i.db")
+def interrupt_and_resume(archives, reference, db: str, stop_at: int, **where) -> None:  # type: ignore[no-untyped-def]
+    """Ctrl-C after ``stop_at`` chunks, then a rerun: it skips the chunks done and ends at the reference."""
     seen = []
 
-    def stop_after_five(counts):  # type: ignore[no-untyped-def]
+    def ctrl_c(counts):  # type: ignore[no-untyped-def]
         seen.append(counts)
-        if len(seen) == 5:
+        if len(seen) == stop_at:
             raise KeyboardInterrupt
 
+    common = {"db": db, "quiet": True, "seed": False, "chunk_bytes": CHUNK, **where}
     with pytest.raises(KeyboardInterrupt):
-        ingest_bulk(
-            archives["paths"],
-            db=db,
-            workers=0,
-            quiet=True,
-            seed=False,
-            chunk_bytes=CHUNK,
-            batch=1,
-            progress=stop_after_five,
-        )
+        ingest_bulk(archives["paths"], batch=1, progress=ctrl_c, **common)
     with open_store(db) as store, store.connect() as conn:
         done = conn.execute(select(func.count()).select_from(BulkChunkRow)).scalar()
-    assert 1 <= done <= 5  # the batch being written when Ctrl-C came was finished; queued ones dropped
-    rerun = ingest_bulk(archives["paths"], db=db, workers=0, quiet=True, seed=False, chunk_bytes=CHUNK)
+    assert 1 <= done <= stop_at  # the batch being written when Ctrl-C came was finished; queued ones dropped
+    rerun = ingest_bulk(archives["paths"], **common)
     assert rerun["complete"] and rerun["skipped"] == done
     assert rerun["skipped"] + rerun["processed"] == reference["report"]["chunks"]
     with open_store(db) as store:
         assert signature(store) == reference["signature"]
+
+
+def test_interrupted_in_process_run_resumes_to_the_same_record(archives, reference, tmp_path):
+    interrupt_and_resume(archives, reference, str(tmp_path / "i.db"), 5, workers=0)
 
 
 def test_unknown_paths_and_dates_are_errors_not_tracebacks(tmp_path):
@@ -377,28 +372,6 @@ def test_cli_bulk_in_process(archives, reference, tmp_path):
 
 
 # -- on a Dask LocalCluster, on PostgreSQL ------------------------------------------------------------------
-
-
-@pytest.fixture
-def pg_db():
-    """A fresh PostgreSQL database on the test server, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
-    from comity.store import resolve_url
-
-    server = os.environ.get("COMITY_TEST_PG_URL")
-    if not server:
-        pytest.skip("COMITY_TEST_PG_URL is not set (no PostgreSQL server)")
-    name = f"comity_bulk_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(resolve_url(server), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield server.rsplit("/", 1)[0] + "/" + name
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 @pytest.fixture(scope="module")
@@ -433,15 +406,15 @@ def _two_workers(client) -> dict:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.postgres
-def test_dask_run_on_postgresql_gives_the_reference_record(archives, reference, cluster, pg_db):
+def test_dask_run_on_postgresql_gives_the_reference_record(archives, reference, cluster, pg_url):
     _two_workers(cluster)
     report = ingest_bulk(
-        archives["paths"], db=pg_db, client=cluster, quiet=True, seed=False, chunk_bytes=CHUNK, batch=50
+        archives["paths"], db=pg_url, client=cluster, quiet=True, seed=False, chunk_bytes=CHUNK, batch=50
     )
     assert report["complete"] and report["processed"] == reference["report"]["chunks"]
     assert report["read"] == reference["report"]["read"]
     assert len(report["workers"]) == 2  # both workers did chunks
-    with open_store(pg_db) as store:
+    with open_store(pg_url) as store:
         assert signature(store) == reference["signature"]
         from comity.verify import verify
 
@@ -449,7 +422,7 @@ def test_dask_run_on_postgresql_gives_the_reference_record(archives, reference, 
 
 
 @pytest.mark.postgres
-def test_a_worker_killed_mid_run_changes_nothing(archives, reference, cluster, pg_db):
+def test_a_worker_killed_mid_run_changes_nothing(archives, reference, cluster, pg_url):
     before = _two_workers(cluster)
     killed = []
 
@@ -466,7 +439,7 @@ def test_a_worker_killed_mid_run_changes_nothing(archives, reference, cluster, p
 
     report = ingest_bulk(
         archives["paths"],
-        db=pg_db,
+        db=pg_url,
         client=cluster,
         quiet=True,
         seed=False,
@@ -480,55 +453,28 @@ def test_a_worker_killed_mid_run_changes_nothing(archives, reference, cluster, p
     # Dask ran the lost worker's chunks again; a chunk it could not finish three times would be reported
     # as failed and left to the rerun.
     rerun = ingest_bulk(
-        archives["paths"], db=pg_db, client=cluster, quiet=True, seed=False, chunk_bytes=CHUNK
+        archives["paths"], db=pg_url, client=cluster, quiet=True, seed=False, chunk_bytes=CHUNK
     )
     assert rerun["processed"] == report["failed"]
     assert rerun["complete"] and rerun["skipped"] + rerun["processed"] == reference["report"]["chunks"]
-    with open_store(pg_db) as store:
+    with open_store(pg_url) as store:
         assert signature(store) == reference["signature"]
 
 
 @pytest.mark.postgres
-def test_a_run_stopped_part_way_on_dask_resumes_to_the_same_record(archives, reference, cluster, pg_db):
+def test_a_run_stopped_part_way_on_dask_resumes_to_the_same_record(archives, reference, cluster, pg_url):
     _two_workers(cluster)
-    calls = []
-
-    def ctrl_c_after_eight(counts):  # type: ignore[no-untyped-def]
-        calls.append(counts)
-        if len(calls) == 8:
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        ingest_bulk(
-            archives["paths"],
-            db=pg_db,
-            client=cluster,
-            quiet=True,
-            seed=False,
-            chunk_bytes=CHUNK,
-            batch=1,
-            progress=ctrl_c_after_eight,
-        )
-    with open_store(pg_db) as store, store.connect() as conn:
-        done = conn.execute(select(func.count()).select_from(BulkChunkRow)).scalar()
-    assert 1 <= done <= 8
-    rerun = ingest_bulk(
-        archives["paths"], db=pg_db, client=cluster, quiet=True, seed=False, chunk_bytes=CHUNK
-    )
-    assert rerun["complete"] and rerun["skipped"] == done
-    assert rerun["skipped"] + rerun["processed"] == reference["report"]["chunks"]
-    with open_store(pg_db) as store:
-        assert signature(store) == reference["signature"]
+    interrupt_and_resume(archives, reference, pg_url, 8, client=cluster)
 
 
 @pytest.mark.postgres
-def test_cli_bulk_on_a_running_scheduler(archives, cluster, pg_db):
+def test_cli_bulk_on_a_running_scheduler(archives, cluster, pg_url):
     from typer.testing import CliRunner
 
     from comity.cli import app
 
     _two_workers(cluster)
-    with open_store(pg_db) as store:  # not empty: not seeded with the bundled baseline
+    with open_store(pg_url) as store:  # not empty: not seeded with the bundled baseline
         store.add(read_document("Seed note", "2020-01-01"))
     address = cluster.scheduler.address
     args = [
@@ -538,7 +484,7 @@ def test_cli_bulk_on_a_running_scheduler(archives, cluster, pg_db):
         "--scheduler",
         address,
         "--db",
-        pg_db,
+        pg_url,
         "-q",
     ]
     result = CliRunner().invoke(app, args)
@@ -548,7 +494,7 @@ def test_cli_bulk_on_a_running_scheduler(archives, cluster, pg_db):
 
 
 @pytest.mark.postgres
-def test_two_bulk_clients_at_once_on_one_postgresql_record(archives, reference, pg_db):
+def test_two_bulk_clients_at_once_on_one_postgresql_record(archives, reference, pg_url):
     """Two users ingest the same archives into one record at the same time: the record is the same."""
     import threading
 
@@ -559,7 +505,7 @@ def test_two_bulk_clients_at_once_on_one_postgresql_record(archives, reference, 
         try:
             reports.append(
                 ingest_bulk(
-                    archives["paths"], db=pg_db, workers=0, quiet=True, seed=False, chunk_bytes=CHUNK, batch=5
+                    archives["paths"], db=pg_url, workers=0, quiet=True, seed=False, chunk_bytes=CHUNK, batch=5
                 )
             )
         except BaseException as exc:  # handed to the test below
@@ -572,7 +518,7 @@ def test_two_bulk_clients_at_once_on_one_postgresql_record(archives, reference, 
         t.join(timeout=300)
     assert not errors and len(reports) == 2
     assert sum(r["added"] for r in reports) == reference["report"]["added"]
-    with open_store(pg_db) as store:
+    with open_store(pg_url) as store:
         assert signature(store) == reference["signature"]
         from comity.verify import verify
 
