@@ -193,3 +193,22 @@ def test_a_restoration_from_the_news_counts_even_without_a_known_first_establish
                    Assertion("restore", "KOR", "LBN", PartialDate.parse("2030-05-01"), evidence="resumed ties")))
     partners = {p.code: p for p in record.partners("KOR", as_of="2030-06-01")}
     assert partners["LBN"].basis == "record" and partners["LBN"].date == "2030-05-01"
+
+
+def test_an_own_list_that_dates_a_restoration_leaves_the_earlier_relations_alone(store):
+    # Iceland's list dates Ecuador by the restoration of 2001; its notes tell of relations from 1950 to 1963.
+    iceland = page("ISL", "Iceland", [("ECU", "2001-03-03")], extra=[
+        Assertion("establish", "ISL", "ECU", PartialDate.parse("1950-06-04"), extractor="wikipedia-notes"),
+        Assertion("sever", "ISL", "ECU", PartialDate.parse("1963-05-12"), extractor="wikipedia-notes"),
+    ])
+    store.add(iceland)
+    record = Record(store)
+    seen = {d: record.status("ISL", "ECU", as_of=d) for d in ("1949", "1955", "1990", "2010")}
+    assert {d: (s.status, s.since) for d, s in seen.items()} == {
+        "1949": ("none", None),
+        "1955": ("relations", "1950-06-04"),
+        "1990": ("severed", "1963-05-12"),
+        "2010": ("relations", "2001-03-03"),
+    }
+    assert [p.date for p in record.partners("ISL")] == ["2001-03-03"]
+    assert [p.code for p in record.partners("ISL", as_of="1955")] == ["ECU"]

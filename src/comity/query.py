@@ -198,13 +198,12 @@ class Record:
         """Status of (viewer, partner) on ``day``; the viewer's own list dates its first relations."""
         ps = view["periods"].get(partner, [])
         listing = view["listings"].get(partner)
-        if ps and listing is not None and listing.basis == "own" and listing.hi is not None:
-            first = next((i for i, p in enumerate(ps) if p.status == "relations"), None)
-            if first is not None:
-                p = ps[first]
-                ps = list(ps)
-                ps[first] = Period(p.status, listing.date, listing.lo, listing.hi, p.start_event,
-                                   p.end, p.end_lo, p.end_hi, p.end_event)
+        i = _listed_period(ps, listing)
+        if i is not None:
+            p = ps[i]
+            ps = list(ps)
+            ps[i] = Period(p.status, listing.date, listing.lo, listing.hi, p.start_event,
+                           p.end, p.end_lo, p.end_hi, p.end_event)
         return status_at(ps, day)
 
     def _counted(self, view: dict, partner: str) -> bool:
@@ -327,11 +326,11 @@ class Record:
                 srcs[s["title"]] = SourceRef(**s)
         disagreements = [{"event": e["type"], "dates": e["disputed_dates"]} for e in events if e["disputed_dates"]]
         since = st.period.start if st.period else None
-        listing = view["listings"].get(cb)
-        if status == "relations" and listing is not None and listing.basis == "own" and st.period is not None:
-            first = next((p for p in view["periods"].get(cb, []) if p.status == "relations"), None)
-            if first is not None and first.start_event == st.period.start_event:
-                since = listing.date
+        ps = view["periods"].get(cb, [])
+        i = _listed_period(ps, view["listings"].get(cb))
+        if status == "relations" and i is not None and st.period is not None \
+                and ps[i].start_event == st.period.start_event:
+            since = view["listings"][cb].date
         return Status(ca, cb, day.isoformat(), status, since, note, events, list(srcs.values()), disagreements)
 
     def _events(self, a: str, b: str) -> list[dict]:
@@ -478,6 +477,22 @@ def rank(state: str, partner: str, as_of: str | date | None = None) -> Rank:
 
 def missing(state: str, among: Among = "un", as_of: str | date | None = None) -> list[Missing]:
     return Rows(record().missing(state, among, as_of), Missing)
+
+
+def _listed_period(periods: list[Period], listing) -> int | None:  # type: ignore[no-untyped-def]
+    """The relations period that the viewer's own list dates, if any: the one whose start is nearest the
+    listed date and that has not ended by it. A list gives the beginning of the relations it counts now;
+    for a pair with relations broken and restored, that is the latest beginning, not the first."""
+    if not periods or listing is None or listing.basis != "own" or listing.hi is None:
+        return None
+    best, gap = None, None
+    for i, p in enumerate(periods):
+        if p.status != "relations" or (p.end_lo is not None and p.end_lo < (listing.lo or listing.hi)):
+            continue
+        d = abs((p.start_lo or 0) - (listing.lo or listing.hi))
+        if gap is None or d < gap:
+            best, gap = i, d
+    return best
 
 
 def status(a: str, b: str, as_of: str | date | None = None) -> Status:

@@ -735,6 +735,16 @@ class _Resolved:
     message: str | None = None
 
 
+@lru_cache(maxsize=1)
+def _place_names() -> tuple[str, ...]:
+    """Names that contain a state's name without naming it: the news extractor's "blockers"."""
+    import json
+    from importlib.resources import files
+
+    refs = json.loads(files("comity.data.extract").joinpath("references.json").read_text(encoding="utf-8"))
+    return tuple(refs.get("blockers", []))
+
+
 class _Resolver:
     """Country-cell names to states (cached), and a finder of state names in sentences."""
 
@@ -782,9 +792,13 @@ class _Resolver:
                     if len(n) >= 4 and n[0].isupper() and not n.isupper():
                         names.setdefault(n, s.code)
             self._name_codes = names
-            alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+            # Places whose names hold a state's ("Latin America", "Gulf of Guinea") match as themselves
+            # (the longer name wins) and name no state.
+            places = [p for p in _place_names() if p not in names]
+            alternatives = "|".join(sorted((re.escape(n) for n in [*names, *places]), key=len, reverse=True))
             self._names = re.compile(rf"\b(?:{alternatives})\b") if names else re.compile(r"(?!)")
-        return {self._name_codes[m.group(0)] for m in self._names.finditer(text)}
+        found = (self._name_codes.get(m.group(0)) for m in self._names.finditer(text))
+        return {code for code in found if code}
 
     def related(self, code: str) -> frozenset[str]:
         """A state with its predecessors and successors (the Soviet Union for Russia and back)."""
@@ -952,7 +966,9 @@ def _header_names(header_rows: list[list[_Cell | None]]) -> list[str]:
 _VERB_HINT = re.compile(
     r"sever|suspen|broke|break|restor|establish|resum|froze|frozen|cut|ruptur|cancel|terminat", re.I
 )
-_RELATIONS_HINT = re.compile(r"relations|ties", re.I)
+_RELATIONS_HINT = re.compile(r"relation|ties", re.I)
+_GAP_HINT = re.compile(r"\bno\b|\bnot have\b|\bwithout\b|\babsence\b", re.I)
+_RELATIONS_ANY = re.compile(r"\b(?:relations?|ties)\b", re.I)
 _VERB_PATTERNS = [
     (EventType.RESTORE, r"re-?establish\w*|restor\w*|resum\w*|re-?instat\w*|renew\w*"),
     (
@@ -987,6 +1003,15 @@ _INFORMAL = re.compile(r"\b(?:informal|unofficial|no (?:formal|diplomatic|offici
 
 _NoteEvent = tuple[EventType, DateReading, "str | None", Modality]
 
+#: "There were no diplomatic relations between the two from 1 January 1959 to 14 February 2024"
+_GAP_CLAIM = re.compile(
+    r"\b(?:no|not have|did not have|had no|without|absence of)\b[^.;]{0,40}?\b(?:diplomatic\s+)?"
+    r"(?:relations?|ties)\b[^.;]{0,120}$",
+    re.I,
+)
+_GAP_OPEN = re.compile(r"\b(?:from|between)\s+(?:the\s+)?$", re.I)
+_GAP_SEP = re.compile(r"\s*(?:to|until|till|and|[-–—])\s*", re.I)
+
 
 def _sentences(text: str) -> Iterator[str]:
     for s in _SENTENCE_SPLIT.split(text):
@@ -1017,7 +1042,9 @@ def _note_events(
         if _NOT_A_VERB.search(sentence, max(0, m.start() - 8), m.start()):
             continue
         verbs.append((m, EventType(m.lastgroup)))  # type: ignore[arg-type]
-    dates = _find_dates(sentence) if verbs else []
+    if not verbs:
+        return _gap_events(sentence) if need_relations else [], [], set()
+    dates = _find_dates(sentence)
     used: set[int] = set()
     events: list[_NoteEvent] = []
     for i, (m, etype) in enumerate(verbs):
@@ -1065,6 +1092,25 @@ def _note_events(
             e = dates[end]
             events.append((EventType.RESTORE, _reading_at(sentence, e), sentence[e.start : e.end], modality))
     return events, dates, used
+
+
+def _gap_events(sentence: str) -> list[_NoteEvent]:
+    """A stretch without relations, "no diplomatic relations ... from D1 to D2": the break at D1 and the
+    restoration at D2 (a stretch "from D1" without an end gives the break alone)."""
+    dates = _find_dates(sentence)
+    for i, d in enumerate(dates):
+        head = sentence[: d.start]
+        if not (_GAP_OPEN.search(head) and _GAP_CLAIM.search(head)):
+            continue
+        if _OTHER_RELATIONS.search(head[-160:]):
+            return []
+        out: list[_NoteEvent] = [(EventType.SEVER, _reading_at(sentence, d), sentence[d.start : d.end],
+                                  Modality.ASSERTED)]  # fmt: skip
+        if i + 1 < len(dates) and _GAP_SEP.fullmatch(sentence[d.end : dates[i + 1].start]):
+            e = dates[i + 1]
+            out.append((EventType.RESTORE, _reading_at(sentence, e), sentence[e.start : e.end], Modality.ASSERTED))
+        return out
+    return []
 
 
 # ======================================================================================================
@@ -1621,12 +1667,14 @@ class _PageParser:
     def notes(self, cell: _Cell, partner: str, section: str, table: str) -> None:
         """Dated relations events in a notes cell, for the row's pair only; ``span`` is the cell's."""
         raw = cell.text
-        if not _VERB_HINT.search(raw) or not _RELATIONS_HINT.search(raw):
+        if not (_VERB_HINT.search(raw) or _GAP_HINT.search(raw)) or not _RELATIONS_HINT.search(raw):
             return
         text = clean(raw, keep_lines=True).text
         allowed = self.resolver.related(self.owner.code) | self.resolver.related(partner)
         for sentence in _sentences(text):
-            if not _NOTE_VERBS.search(sentence) or not _RELATIONS_WORD.search(sentence):
+            if not (_NOTE_VERBS.search(sentence) or _GAP_HINT.search(sentence)):
+                continue
+            if not _RELATIONS_ANY.search(sentence):
                 continue
             events = _note_events(sentence)[0]
             if not events or self.resolver.mentioned(sentence) - allowed:
