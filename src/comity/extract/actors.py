@@ -23,7 +23,7 @@ from collections import Counter
 
 from spacy.tokens import Span
 
-from .lexicon import STATE_LABEL, Lexicon
+from .lexicon import STATE_LABEL, Entry, Lexicon
 from .pipeline import Analysis, Mention, component, sentence_ranges
 
 _WORDCH = re.compile(r"\w")
@@ -227,6 +227,23 @@ GOV_NOUNS = frozenset(
 
 _TOKEN_RE = re.compile(r"[\w']+|\n|[^\w\s]")
 
+#: "Russian-backed", "Saudi-led", "U.S.-brokered": the name qualifies something else, no party.
+_QUALIFIER = re.compile(
+    r"-(?:backed|led|controlled|sponsored|allied|aligned|funded|brokered|mediated|based|born|made|run"
+    r"|occupied|annexed|held|installed|supported|owned|built|trained|armed|friendly|leaning|style)\b",
+    re.I,
+)
+_GROUP_NUMBERS = {
+    "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12,
+}  # fmt: skip
+#: "the three countries", "seven Latin American nations", "all four governments": a named group.
+_GROUP = re.compile(
+    r"\b(?:(?:the|these|those|all|all\s+the)\s+)?(?P<n>three|four|five|six|seven|eight|nine|ten|eleven|twelve"
+    r"|[3-9]|1[0-2])\s+(?:[A-Z][\w-]*\s+){0,3}(?:countries|nations|states|governments|capitals)\b",
+    re.I,
+)
+
 
 def _tokens_before(text: str, pos: int, n: int = 6) -> list[str]:
     chunk = text[max(0, pos - 80) : pos]
@@ -294,6 +311,13 @@ def subjectish(an: Analysis, m: Mention) -> bool:
         w = re.match(r"(?:'s?)?\s+(?:[a-z-]+\s+){0,2}?([a-z]+)\s+to\s+[a-z]", after)
         if w and w.group(1) in AGENT_NOUNS:
             return True
+        # "Israel's foreign ministry said it ...": the state speaks through its government
+        w = re.match(
+            r"(?:'s?)?\s+([a-z]+)\s+(?:[a-z-]+\s+){0,2}?(?:said|says|announced|stated|confirmed|added)\b",
+            after,
+        )
+        if w and (w.group(1) in GOV_NOUNS or w.group(1) in ("spokesman", "spokeswoman", "spokesperson")):
+            return True
     prev, _ = context_before(an.norm, m.start)
     if prev in ("after", "before", "since", "as", "until", "while", "when", "because", "once"):
         return True  # a subordinate clause starts: "after the island nation said it would ..."
@@ -347,7 +371,16 @@ def scan(lex: Lexicon, an: Analysis) -> list[Mention]:
             continue  # "the North" is a reference; "the north" of a country is not
         if entry.ref == "pronoun" and key in ("it", "its") and s > 0 and orig.isupper():
             continue  # "IT" as in information technology, inside a sentence
+        if entry.kind not in ("block", "ref") and _QUALIFIER.match(an.norm, e):
+            entry = Entry(orig, (), "block")  # "the Russian-backed republics"
         found.append((s, e, orig, entry))
+    if "countries" in low or "nations" in low or "states" in low or "governments" in low or "capitals" in low:
+        for g in _GROUP.finditer(an.norm):
+            n = g.group("n").lower()
+            count = int(n) if n.isdigit() else _GROUP_NUMBERS[n]
+            found.append(
+                (g.start(), g.end(), g.group(0), Entry(g.group(0), (), "ref", "group", (str(count),)))
+            )
     found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
     out: list[Mention] = []
     last_end = -1
@@ -414,6 +447,8 @@ def resolve_references(an: Analysis) -> None:
             m.codes = _resolve_pair(an, m, states)
         elif ref == "pronoun":
             m.codes = _resolve_pronoun(an, m)
+        elif ref == "group":
+            m.codes = _resolve_group(an, m, states)
 
 
 def _resolve_desc(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str, ...]:
@@ -456,6 +491,38 @@ def _resolve_pair(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str,
             if len(got) == 2:
                 break
     return tuple(got) if len(got) == 2 else ()
+
+
+def _lists(an: Analysis, states: list[Mention]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Coordinated lists of named states ("Argentina, Chile, Peru and Uruguay"): (start, end, codes)."""
+    out: list[tuple[int, int, tuple[str, ...]]] = []
+    run: list[Mention] = []
+    for m in states:
+        if len(m.codes) != 1:
+            run = []
+            continue
+        if run and re.fullmatch(r"\s*(?:,|,?\s*and|&)\s*(?:the\s+)?", an.norm[run[-1].end : m.start], re.I):
+            run.append(m)
+        else:
+            run = [m]
+        if len(run) >= 3:
+            codes = tuple(dict.fromkeys(x.codes[0] for x in run))
+            out.append((run[0].start, m.end, codes))
+    return out
+
+
+def _resolve_group(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str, ...]:
+    """ "the three countries": the last list of three states named before it (or the first one right
+    after it: "seven countries ... Argentina, Chile, ... and Uruguay")."""
+    count = int(m.entry.ref_codes[0])
+    fits = [x for x in _lists(an, states) if len(x[2]) == count]
+    before = [x for x in fits if x[1] <= m.start and m.start - x[1] < 1500]
+    if before:
+        return max(before, key=lambda x: (x[1], x[1] - x[0]))[2]
+    after = [x for x in fits if x[0] >= m.end and x[0] - m.end < 700]
+    if after:
+        return min(after, key=lambda x: (x[0], -(x[1] - x[0])))[2]
+    return ()
 
 
 def _resolve_pronoun(an: Analysis, m: Mention) -> tuple[str, ...]:

@@ -132,7 +132,7 @@ def dedupe(cands: list[Candidate]) -> list[Candidate]:
 
 def adopt_day(an: Analysis, cands: list[Candidate]) -> None:
     """An undated report of today's change takes the day the text gives today's changes of that pair."""
-    days: dict[frozenset, Counter] = defaultdict(Counter)
+    days: dict[tuple, Counter] = defaultdict(Counter)
     for c in cands:
         if (
             c.modality == "asserted"
@@ -141,10 +141,18 @@ def adopt_day(an: Analysis, cands: list[Candidate]) -> None:
             and c.date
             and c.date.day
         ):
-            days[frozenset((c.a, c.b))][c.date] += 1
+            for key in _day_keys(c, lookup=False):
+                days[key][c.date] += 1
     for c in cands:
         if c.date_source == "published" and c.epoch == "current":
-            got = days.get(frozenset((c.a, c.b)))
+            # a one-sided act takes the day of an act of the same side or of a change of relations of the
+            # pair, not that of the other side's act ("Germany expels Chad's ambassador" after Chad
+            # expelled Germany's); a change of relations takes the day of any act of the pair
+            got = None
+            for key in _day_keys(c, lookup=True):
+                got = days.get(key)
+                if got:
+                    break
             if got:
                 d, _ = got.most_common(1)[0]
                 c.date = d
@@ -152,10 +160,39 @@ def adopt_day(an: Analysis, cands: list[Candidate]) -> None:
                 c.notes.append("day from the same pair's report")
 
 
+def _day_keys(c: Candidate, lookup: bool) -> list[tuple]:
+    """Where a dated change is filed (``lookup=False``) and where an undated one looks for its day."""
+    pair = frozenset((c.a, c.b))
+    if c.type in SYMMETRIC:
+        return [("relations", pair), ("any", pair)]
+    return [("act", c.a, c.b), ("relations", pair)] if lookup else [("act", c.a, c.b), ("any", pair)]
+
+
+_NORMALIZE = frozenset(
+    ["normalize", "normalizes", "normalized", "normalizing", "normalise", "normalises", "normalised",
+     "normalising", "normalization", "normalisation"]
+)  # fmt: skip
+
+
+def first_normalization(cands: list[Candidate]) -> None:
+    """ "Israel normalised ties with the UAE" where the text also speaks of the pair forging or
+    establishing ties (and never of a break): relations for the first time, ``establish``."""
+    est = {frozenset((c.a, c.b)) for c in cands if c.type == "establish"}
+    broken = {frozenset((c.a, c.b)) for c in cands if c.type in ("sever", "suspend")}
+    for c in cands:
+        pair = frozenset((c.a, c.b))
+        if c.type == "restore" and pair in est and pair not in broken:
+            t = c.trigger
+            if any(t.doc[k].lower_ in _NORMALIZE for k in range(t.start, t.end)):
+                c.type = "establish"
+                c.notes.append("normalised: first relations")
+
+
 @component("assemble")
 def make_assemble(lex: Lexicon, min_confidence: float = 0.0):
     def assemble(an: Analysis) -> None:
         cands = [c for c in an.candidates if c.confidence >= min_confidence]
+        first_normalization(cands)
         adopt_day(an, cands)
         kept = dedupe(cands)
         kept.sort(key=lambda c: (c.trigger.char_start, c.type))

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from ..vocab import PartialDate
+from ..vocab import PartialDate, Precision
 
 _MONTHS = {
     "january": 1, "jan": 1, "february": 2, "feb": 2, "march": 3, "mar": 3, "april": 4, "apr": 4,
@@ -118,7 +118,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "month_that_year",
-        re.compile(_SINCE + r"\b" + _g(_MONTH, "m") + r"\s+of\s+(?:that|the\s+same)\s+year\b"),
+        re.compile(_SINCE + r"\b" + _g(_MONTH, "m") + r"\s+(?:of\s+)?(?:that|the\s+same)\s+year\b"),
     ),
     ("my", re.compile(_SINCE + r"\b" + _g(_MONTH, "m") + r",?\s+(?:of\s+)?" + _g(_YEAR, "y") + r"\b")),
     (
@@ -126,7 +126,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"\b(?P<rel>last|next|this|earlier\s+this|later\s+this|since\s+last|late\s+last|early\s+last)\s+"
             + _g(_MONTH, "m").replace("May|", "May|")
-            + r"(?!\s+[0-3]?\d\b)"
+            + r"(?!\.?\s+[0-3]?\d\b)"
         ),
     ),
     (
@@ -135,7 +135,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             r"\b(?P<prep>in|since|by|until|till|from|during|early|late|mid-?|of|through|before|after|as\s+of)\s+"
             r"(?:early\s+|late\s+|mid-?)?"
             + _g(_MONTH, "m")
-            + r"(?!\s+[0-3]?\d\b)(?!,?\s*(?:of\s+)?(?:1[6-9]|20)\d\d)"
+            + r"(?!\.?\s+[0-3]?\d\b)(?!\.?,?\s*(?:of\s+)?(?:1[6-9]|20)\d\d)"
         ),
     ),
     (
@@ -160,7 +160,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_period",
         re.compile(
-            r"\b(?P<rel>last|this|earlier\s+this|later\s+this|next|past|previous|the\s+previous|the\s+following)\s+(?P<unit>week|month|year)\b",
+            r"\b(?P<rel>last|this|earlier\s+this|later\s+this|next|past|previous)\s+(?P<unit>week|month|year)\b",
+            re.I,
+        ),
+    ),
+    (
+        "anchored",
+        re.compile(
+            r"\b(?:(?P<same>(?:the|that)\s+(?:very\s+)?same|that)\s+(?P<su>day|month|year)"
+            r"|(?P<fol>the\s+(?:following|previous|preceding)|the\s+next)\s+(?P<fu>day|month|year)"
+            r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<lu>day|month|year)s?"
+            r"\s+(?P<dir>later|earlier|afterwards))\b",
             re.I,
         ),
     ),
@@ -190,6 +200,7 @@ class DateMention:
     n: int | None = None
     since: bool = False
     years: list[int] = field(default_factory=list)
+    unit: str | None = None  # of an anchored phrase ("the same day": day)
 
     @property
     def absolute(self) -> bool:
@@ -209,6 +220,9 @@ _HAS_DIGIT = re.compile(r"\d")
 _HAS_MONTH = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
 )
+_HAS_ANCHOR = re.compile(
+    r"\b(?:same|following|previous|preceding|next|later|earlier|afterwards|that)\b", re.I
+)
 _HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _HAS_RELATIVE = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|ago|last|this|next|past|previous|following)\b", re.I
@@ -218,7 +232,7 @@ _NEEDS = {
     "iso": "digit", "mdy": "digit", "dmy": "digit", "md": "digit", "dm": "digit", "my": "digit",
     "years": "digit", "month_that_year": "month", "rel_month": "month", "month": "month",
     "years_ago": "relative", "days_ago": "relative", "yesterday": "relative", "today": "relative",
-    "tomorrow": "relative", "rel_period": "relative", "weekday": "weekday",
+    "tomorrow": "relative", "rel_period": "relative", "weekday": "weekday", "anchored": "anchor",
 }  # fmt: skip
 
 
@@ -234,6 +248,7 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
         "month": bool(_HAS_MONTH.search(text)),
         "weekday": bool(_HAS_WEEKDAY.search(text)),
         "relative": bool(_HAS_RELATIVE.search(text)),
+        "anchor": bool(_HAS_ANCHOR.search(text)),
     }
     if not any(has.values()):
         return []
@@ -277,6 +292,8 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
                     ys = [int(y) for y in re.findall(r"\d{4}", gd["ys"])]
                     if not prep and not dm.since and len(ys) < 2:
                         continue  # a bare number: not taken for a year
+                    if len(ys) == 2 and re.search(r"\b(?:between|from)\s*$", text[max(0, s - 10) : s]):
+                        ys = ys[:1]  # "between 1988 and 1991": a period, which began in the first
                     dm.years = ys
                     dm.year = ys[0]
                     dm.since = dm.since or prep == "since"
@@ -285,6 +302,18 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
                     dm.n = _num(gd["n"])
                 elif kind == "rel_period":
                     dm.rel = re.sub(r"\s+", " ", gd["rel"].lower()) + " " + gd["unit"].lower()
+                elif kind == "anchored":
+                    if gd.get("su"):
+                        dm.rel, dm.unit, dm.n = "same", gd["su"].lower(), 0
+                    elif gd.get("fu"):
+                        fol = gd["fol"].lower().split()[-1]
+                        if fol == "next" and gd["fu"].lower() != "day":
+                            continue  # "in the next year": ahead of now, not of the story's date
+                        dm.rel, dm.unit = fol, gd["fu"].lower()
+                        dm.n = -1 if fol in ("previous", "preceding") else 1
+                    else:
+                        dm.rel, dm.unit = gd["dir"].lower(), gd["lu"].lower()
+                        dm.n = _num(gd["n"]) * (-1 if gd["dir"].lower() == "earlier" else 1)
                 elif kind == "weekday":
                     dm.weekday = _WEEKDAYS[gd["wd"].lower()]
                     dm.rel = (gd.get("rel") or "").lower() or None
@@ -320,6 +349,7 @@ def resolve(
     *,
     forward: bool = False,
     context_year: int | None = None,
+    anchor: PartialDate | None = None,
 ) -> list[PartialDate]:
     """The date(s) a phrase names: several for "in 1965 and 1971", none when it cannot be resolved.
 
@@ -336,6 +366,8 @@ def resolve(
             return [PartialDate(y) for y in dm.years]
         if k == "month_that_year":
             return [PartialDate(context_year, dm.month)] if context_year else []
+        if k == "anchored":
+            return _shift(anchor, dm.unit or "day", dm.n or 0) if anchor is not None else []
         if published is None:
             return []
         if k in ("md", "dm"):
@@ -429,6 +461,41 @@ def resolve(
     except (ValueError, AssertionError):
         return []
     return []
+
+
+def _shift(anchor: PartialDate, unit: str, n: int) -> list[PartialDate]:
+    """ "the same day", "the following year", "two years later": the story's date moved by n units,
+    at the precision the phrase gives (never finer than the anchor's)."""
+    rank = {Precision.YEAR: 1, Precision.MONTH: 2, Precision.DAY: 3}
+    need = {"year": 1, "month": 2, "day": 3}[unit]
+    have = rank[anchor.precision]
+    if n == 0:
+        if have > need:
+            return [anchor.truncate(Precision.YEAR if need == 1 else Precision.MONTH)]
+        return [anchor]
+    if have < need:
+        return []  # "the following day" after "in 2019": no day to count from
+    if unit == "year":
+        return [PartialDate(anchor.year + n)]
+    if unit == "month":
+        m = anchor.year * 12 + (anchor.month or 1) - 1 + n
+        return [PartialDate(m // 12, m % 12 + 1)]
+    d = anchor.earliest() + timedelta(days=n)
+    return [PartialDate(d.year, d.month, d.day)]
+
+
+def anchor_before(text: str, pos: int, published: date | None, window: int = 1500) -> PartialDate | None:
+    """The date of the story told before ``pos``: the last date phrase there that resolves (for
+    "the same day", "the following year")."""
+    lo = max(0, pos - window)
+    for dm in reversed(find_dates(text[lo:pos], lo)):
+        if dm.kind == "anchored" or (dm.rel or "") in BOUNDS or _is_metadata(text, dm):
+            continue
+        ctx = last_year_before(text, dm.start) if dm.kind == "month_that_year" else None
+        got = resolve(dm, published, context_year=ctx)
+        if got:
+            return got[0]
+    return None
 
 
 def is_future_phrase(dm: DateMention) -> bool:
@@ -582,16 +649,24 @@ def _stage() -> None:
                     for sp in trig_spans.get(id(sent.doc) * 100003 + sent.start, [])
                     if sp != (t.char_start, t.char_end) and sp not in chain
                 ]
-                chosen, forward = _choose(an, c, mentions, others)
+                siblings = [
+                    sp
+                    for sp in trig_spans.get(id(sent.doc) * 100003 + sent.start, [])
+                    if sp != (t.char_start, t.char_end)
+                ]
+                chosen, forward = _choose(an, c, mentions, others, siblings)
                 resolved: list[PartialDate] = []
                 if chosen is not None:
                     ctx_year = (
                         last_year_before(an.norm, chosen.start) if chosen.kind == "month_that_year" else None
                     )
-                    resolved = resolve(chosen, pub, forward=forward, context_year=ctx_year)
+                    anchor = anchor_before(an.norm, chosen.start, pub) if chosen.kind == "anchored" else None
+                    resolved = resolve(chosen, pub, forward=forward, context_year=ctx_year, anchor=anchor)
                     idx = c.subject_index
                     if idx and len(resolved) == idx[1] > 1:
                         resolved = [resolved[idx[0]]]  # "A and B did it in 2022 and 2023": in that order
+                    if "date:later" in c.notes:
+                        resolved = [d.truncate(Precision.YEAR) for d in resolved]
                     if pub is not None and c.modality == "planned":
                         resolved = [d for d in resolved if d.latest() >= pub]
                     elif pub is not None:
@@ -623,9 +698,59 @@ def _stage() -> None:
                     if "since" in t.flags and cc.date_source != "explicit":
                         continue  # "has had an embassy there" with no "since": a standing state
                     out.append(cc)
+            carry_dates(an, out, cache, pub, current_days)
             an.candidates = out
 
         return dates
+
+
+def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: int) -> None:
+    """An undated act told right after a dated one of the same pair is part of the same story:
+    "Maduro broke off relations with Bogota in February 2019 ... Maduro expelled Colombian
+    diplomats" (February 2019); "Ankara responded by declaring Egypt's envoy persona non grata"."""
+    import copy
+
+    told: list[tuple[int, frozenset, PartialDate]] = []  # (position, pair, date the text gives it)
+    for c in cands:
+        t = c.trigger
+        d = c.date if c.date_source == "explicit" else None
+        if d is None and c.modality == "planned":
+            # "Bulgaria announced last Friday that 10 diplomats would be expelled": the story's day
+            off = t.doc._.offset
+            key = (t.sent.start_char + off, t.sent.end_char + off)
+            view = copy.copy(c)
+            view.modality, view.notes = "asserted", []
+            dm, _ = _choose(an, view, cache.get(key, []), [])
+            if dm is not None and dm.end <= t.char_start and not is_future_phrase(dm):
+                got = resolve(dm, pub)
+                d = got[0] if got else None
+        if d is not None:
+            told.append((t.char_start, frozenset((c.a, c.b)), d))
+    if not told:
+        return
+    text = an.norm
+    for c in cands:
+        t = c.trigger
+        if (
+            c.modality != "asserted"
+            or c.date is not None
+            or c.background
+            or c.tense == "pluperfect"
+            or "since" in t.flags
+        ):
+            continue
+        pos = t.char_start
+        para = text.rfind("\n", 0, pos)  # this paragraph and the one before it
+        while para > 0 and text[para - 1].isspace():
+            para -= 1
+        lo = max(text.rfind("\n", 0, para), 0) if para > 0 else 0
+        pair = frozenset((c.a, c.b))
+        got = [d for p, pr, d in told if lo <= p < pos and pr == pair]
+        if got:
+            c.date = got[-1]
+            c.date_source = "explicit"
+            c.notes.append("date from the story told before it")
+            c.epoch = _epoch(c, pub, current_days)
 
 
 def _chain(an, t) -> set[tuple[int, int]]:
@@ -654,8 +779,23 @@ def _is_metadata(text: str, d: DateMention) -> bool:
     return d.start < 40 and bool(re.search(r"\bdate\s*$", text[max(0, d.start - 8) : d.start]))
 
 
+def _near_reporting(text: str, dm: DateMention, after_words: int = 3) -> bool:
+    """Is the date phrase the day of a statement ("said on Friday", "told reporters in X on Friday",
+    "Last Friday, Bulgaria announced")?"""
+    before = text[max(0, dm.start - 40) : dm.start].lower().split()
+    after = re.findall(r"[\w']+", text[dm.end : dm.end + 30].lower())
+    return bool((set(before[-4:]) | set(after[:after_words])) & _REPORTING)
+
+
+_THEN = frozenset({"then", "later", "subsequently", "afterwards", "eventually"})
+
+
 def _choose(
-    an, c, mentions: list[DateMention], others: list[tuple[int, int]]
+    an,
+    c,
+    mentions: list[DateMention],
+    others: list[tuple[int, int]],
+    siblings: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> tuple[DateMention | None, bool]:
     """The date phrase that dates this candidate's change, and whether to look forward."""
     t = c.trigger
@@ -667,7 +807,7 @@ def _choose(
         return None, False
     best = None
     for dm in mentions:
-        if (dm.rel or "") in BOUNDS:
+        if (dm.rel or "") in BOUNDS and not ((dm.rel or "") == "until" and "not_until" in c.notes):
             continue  # "as of 2011", "by 2011": when a state held, not when a change was made
         if (
             dm.since
@@ -680,32 +820,41 @@ def _choose(
             lo, hi = 0, 0  # inside the trigger phrase
         if dm.start >= t.char_end and any(lo <= s and e <= hi for s, e in others):
             continue  # another change stands between: the date is that one's
+        purpose = t.verb > 0 and doc[t.verb - 1].lower_ == "to"  # "broke them off in 2002 to recognise"
+        when = re.match(r"[\s,]*when\b", an.norm[dm.end : t.char_start], re.I) is not None
+        if (
+            dm.end <= t.char_start
+            and not (purpose or when)
+            and any(lo - 60 <= s and e <= dm.start for s, e in siblings)
+        ):
+            continue  # "cut ties with A on Thursday and restored ties with B": Thursday is the cut's
         between = an.norm[lo:hi] if hi > lo else ""
         words = set(re.findall(r"[\w']+|[;—–()\"\n]", between.lower()))
         if dm.kind == "years" and (dm.rel or "") in _SEPARATORS:
             words.discard(dm.rel)
         separated = bool(words & _SEPARATORS)
+        if dm.start >= t.char_end and words & _THEN:
+            separated = True  # "broke them off in 2002 to recognise Beijing, then restored ties in 2005"
         if planned:
             if dm.end <= vpos and not is_future_phrase(dm):
                 continue  # the day it was announced, not the day it takes effect
-            if separated:
-                continue
+            if separated or _near_reporting(an.norm, dm, after_words=0):
+                continue  # "plans to reopen its embassy, the minister said on Friday"
         dist = min(abs(dm.start - vpos), abs(dm.end - vpos))
         if dm.end <= t.char_start:
             dist += 500  # a date after the verb binds tighter than one before it
         tier = 0 if not separated else 1
-        if tier == 1:
-            # "France said Friday that it had recalled ...": the day of the statement
-            before = an.norm[max(0, dm.start - 25) : dm.start].lower().split()
-            after = an.norm[dm.end : dm.end + 20].lower().split()
-            near = set(before[-2:]) | set(after[:1])
-            if not (near & _REPORTING) or c.modality != "asserted":
-                continue
+        # "France said Friday that it had recalled ...": the day of the statement
+        if tier == 1 and (not _near_reporting(an.norm, dm) or c.modality != "asserted"):
+            continue
         if best is None or (tier, dist) < best[0]:
             best = ((tier, dist), dm)
     if best is None:
         return None, planned
-    return best[1], planned or is_future_phrase(best[1])
+    dm = best[1]
+    if dm.end <= t.char_start and "later" in re.findall(r"\w+", an.norm[dm.end : t.char_start].lower()):
+        c.notes.append("date:later")  # "in March 2017 expelled X and later closed Y": that year only
+    return dm, planned or is_future_phrase(dm)
 
 
 def _epoch(c, pub: date | None, current_days: int) -> str:

@@ -182,10 +182,63 @@ def find_cues(
     ]
 
 
+#: Verbs of attitude before a gerund: "Iran welcomes restoring ties" is a wish, not a change.
+ATTITUDE = frozenset(["welcome", "welcomes", "welcomed", "welcoming", "favour", "favours", "favor", "favors",
+                      "support", "supports", "backs", "eyes", "eyeing", "mulls", "weighs", "proposes"])  # fmt: skip
+MODALS = frozenset(["would", "could", "might", "may", "will", "can"])
+#: "pledged to cut ties if elected": a condition on the speaker's coming to power.
+_IF_ELECTED = (("if", "elected"), ("if", "re", "-", "elected"), ("if", "he", "wins"), ("if", "she", "wins"),
+               ("if", "they", "win"), ("if", "it", "wins"), ("should", "he", "win"), ("should", "she", "win"))  # fmt: skip
+
+
+def hypothetical(t: Trigger) -> str | None:
+    """Cues a clause gives outside the left window: a gerund taken as a wish or a subject ("welcomes
+    restoring ties", "closing the embassy would ..."), an election condition after it."""
+    doc = t.doc
+    sent = sentence_of(doc, t.verb)
+    v = doc[t.verb]
+    if v.lower_.endswith("ing") and t.verb > sent.start:
+        prev = doc[t.verb - 1].lower_
+        if prev in ATTITUDE:
+            return "speculative"
+        if prev not in _AUX_WORDS and prev not in ("and", ",") and not doc[t.verb - 1]._.is_actor:
+            k = t.end
+            while k < min(sent.end, t.end + 3) and not doc[k].is_punct:
+                if doc[k].lower_ in MODALS:
+                    return "speculative"  # "closing the embassy would remove ...": a hypothesis
+                k += 1
+    words = [doc[k].lower_ for k in range(t.end, min(sent.end, t.end + 14))]
+    for cond in _IF_ELECTED:
+        n = len(cond)
+        if any(tuple(words[i : i + n]) == cond for i in range(len(words) - n + 1)):
+            return "speculative"
+    return None
+
+
+def not_until(t: Trigger) -> bool:
+    """ "ties were not restored until 1988": done, at that date."""
+    doc = t.doc
+    sent = sentence_of(doc, t.verb)
+    return any(
+        doc[k].lower_ == "until" and k + 1 < sent.end and (doc[k + 1].like_num or doc[k + 1].is_title)
+        for k in range(t.end, min(sent.end, t.end + 4))
+    )
+
+
 def left_modality(lex: Lexicon, t: Trigger, typ: str) -> tuple[str, str | None]:
+    mod, cue = _left_modality(lex, t, typ)
+    if mod == "asserted" and cue is None and "to" in _aux(t):
+        # "for relations with Israel to be suspended": the cue that governs an infinitive is further away
+        mod, cue = _left_modality(lex, t, typ, limit=30)
+        if mod in ("standing", "question"):
+            return "asserted", None
+    return mod, cue
+
+
+def _left_modality(lex: Lexicon, t: Trigger, typ: str, limit: int = WINDOW) -> tuple[str, str | None]:
     doc = t.doc
     verb = t.verb
-    lo = clause_start(doc, verb)
+    lo = clause_start(doc, verb, limit)
     # For head-first phrases ("the embassy ... will close") the words up to the verb count too.
     words = _words(doc, lo, verb)
     if t.start < verb:
@@ -384,6 +437,12 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
     """(modality, cue, tense, background) of one trigger. ``parent`` is the verb it is coordinated
     with ("shut its embassy, severed relations and ..."), with that verb's judgement."""
     mod, cue = left_modality(lex, t, typ)
+    if mod == "negated" and cue in ("not", "n't", "never") and not_until(t):
+        mod, cue = "asserted", "not until"
+    if mod in ("asserted", "planned", "negated"):
+        h = hypothetical(t)
+        if h:
+            mod, cue = h, "(hypothetical)"
     if parent is not None:
         # a coordinated verb shares its parent's modality (and, without its own auxiliary, tense)
         p, (pmod, pcue, ptense, pbg) = parent
@@ -445,6 +504,8 @@ def make_modality(lex: Lexicon):
             c.modality, c.tense, c.background = mod, tense, background
             if cue:
                 c.notes.append(f"cue:{cue}")
+            if cue == "not until":
+                c.notes.append("not_until")
             keep.append(c)
         an.candidates = keep
 

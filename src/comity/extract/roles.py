@@ -222,6 +222,15 @@ HEAD_MODS = frozenset(
     ]
 )
 BILATERAL_HEADS = frozenset({"embassies"})
+#: Plural nouns for unnamed states: "Several Arab states have restored relations", "140 countries recognise".
+GENERIC_AGENTS = frozenset(
+    ["states", "countries", "nations", "governments", "members", "capitals", "powers", "others", "allies"]
+)
+#: Words that open a subordinate clause whose subject follows ("after the atoll nation decided to ...").
+SUBORDINATORS = frozenset(["after", "before", "because", "when", "while", "once", "until", "since", "as"])
+REPORTING_VERBS = frozenset(
+    ["says", "said", "say", "reports", "reported", "announces", "announced", "claims", "claimed", "confirms"]
+)
 
 
 def _actor(tok: Token) -> Mention | None:
@@ -257,6 +266,15 @@ def _governed(doc: Doc, i: int, lo: int) -> str | None:
     return None
 
 
+def _generic_agent(doc: Doc, i: int, lo: int) -> bool:
+    """Is the subject right before token i a plural noun for unnamed states ("140 countries now recognise",
+    "European governments")?"""
+    k = i - 1
+    while k >= lo and (doc[k].lower_ in AUX_ADV or doc[k].is_digit) and _actor(doc[k]) is None:
+        k -= 1
+    return k >= lo and doc[k].lower_ in GENERIC_AGENTS and _actor(doc[k]) is None
+
+
 def _coordinated_left(doc: Doc, i: int, lo: int) -> list[int]:
     """[i] plus the actor tokens joined to it on the left ("X and Y", "X, Y and Z", "X-Y")."""
     out = [i]
@@ -285,9 +303,14 @@ def _coordinated_right(doc: Doc, i: int, hi: int) -> list[int]:
         k = j + 2
         if w == "," and k < hi and doc[k].lower_ in ("and", "&"):
             k += 1
-        if w in ("and", ",", "&") and k < hi:
+        if w in ("and", ",", "&", "or", "nor") and k < hi:
             while k < hi and doc[k].lower_ in ("the", "to", "from", "in", "with"):
                 k += 1
+            if w == "," and (
+                doc[k + 1 : k + 2].text in ("'s", "'")
+                or any(x.lower_ in REPORTING_VERBS for x in doc[k + 1 : min(hi, k + 5)])
+            ):
+                break  # "withdraws recognition of Kosovo, Belgrade says", "Kosovo, Serbia's minister said"
             if k < hi and _actor(doc[k]) is not None:
                 out.append(k)
                 j = k
@@ -337,6 +360,8 @@ class Roles:
         self.subjects: dict[int, list[int]] = {}  # id(trigger) -> subject token indices
         self.comp_end: dict[int, int] = {}
         self.last_embassy: tuple[str, str] | None = None
+        self.last_embassies: list[tuple[str, str, float, list[int]]] = []
+        self.last_pair: tuple[str, str, int] | None = None  # the last relations change: its pair and place
         reg = registry()
         self.parties = {s.code for s in reg}
 
@@ -379,11 +404,23 @@ class Roles:
                 and any(doc[x].lower_ not in AUX_ADV for x in range(k + 1, i + 1))
             ):
                 break
+            if tok.lower_ in ("which", "who") and not found and k - 1 >= lo:
+                # "after Egypt and Jordan, which established relations": the antecedent acts
+                j = k - 1 if doc[k - 1].text != "," else k - 2
+                if j >= lo and _actor(doc[j]) is not None:
+                    return _coordinated_left(doc, j, lo)
             m = _actor(tok)
             if m is not None and len(m.codes) >= 1:
                 g = _governed(doc, k, lo)
                 if g is None:
                     found.append(k)
+                elif (
+                    g in SUBORDINATORS
+                    and not found
+                    and k + 1 < len(doc)
+                    and (doc[k + 1].lower_ in AUX_ADV or doc[k + 1].lower_.endswith("ed"))
+                ):
+                    return _coordinated_left(doc, k, lo)  # "after the atoll nation decided to switch"
             k -= 1
         if found:
             from .actors import subjectish
@@ -412,7 +449,7 @@ class Roles:
         end = t.end
         while k < hi:
             tok = doc[k]
-            if k >= t.end and (tok.lower_ in CLAUSE_END or tok.text in STRONG):
+            if k >= t.end and (tok.lower_ in CLAUSE_END or tok.text in STRONG or tok.text == '"'):
                 break
             m = _actor(tok)
             if m is not None:
@@ -524,6 +561,10 @@ class Roles:
         from .actors import mentions_before
 
         pos = t.char_start
+        if self.last_pair is not None and 0 <= pos - self.last_pair[2] < 600:
+            return self.last_pair[0], self.last_pair[
+                1
+            ]  # "... cut relations with Israel in 2009. Ties were restored"
         near = [m for m in mentions_before(self.an, pos, 400) if m.codes]
         for m in reversed(near):
             if len(m.codes) == 2:
@@ -580,6 +621,8 @@ class Roles:
             "passive" not in flags and "intrans" not in flags and not ("leave" in flags and t.head <= t.verb)
         ) or "told" in flags:
             subj = self.subject(t)
+            if not subj and _generic_agent(doc, t.start, t.sent.start):
+                return []  # "Several Arab states have restored relations": no state named
         self.subjects[id(t)] = subj
         head_first = t.head < t.verb
         comps = self.complements(t, start=t.head + 1 if head_first else None)
@@ -613,8 +656,10 @@ class Roles:
             c.tokens = sorted(set(toks + used + list(range(t.start, t.end))))
             cands.append(c)
         # "Mali and Burkina Faso expelled ... in 2022 and 2023": which acting state is which (for dates)
+        if cands and typ in SYMMETRIC:
+            self.last_pair = (cands[0].a, cands[0].b, t.char_start)
         actors_in_order = list(dict.fromkeys(c.a for c in cands))
-        if len(actors_in_order) > 1 and t.type not in SYMMETRIC:
+        if len(actors_in_order) > 1 and (t.type not in SYMMETRIC or len({c.b for c in cands}) == 1):
             for c in cands:
                 c.subject_index = (actors_in_order.index(c.a), len(actors_in_order))
         return cands
@@ -633,6 +678,13 @@ class Roles:
                 cs = list(doc[btw[0]]._.actor.codes)
             if len(cs) >= 2:
                 return [(cs[0], cs[1], 1.0, ks)]
+        if "anaphor" in flags:
+            # "broke them off in 2002": the relations the passage last named
+            a_codes = self.codes(doc, subj)
+            if self.last_pair is None or not a_codes or a_codes[0] not in self.last_pair[:2]:
+                return []
+            other = self.last_pair[1] if a_codes[0] == self.last_pair[0] else self.last_pair[0]
+            return [(a_codes[0], other, 0.9, list(subj))]
         # a side
         a_toks = list(subj)
         if "passive" in flags or "noun" in flags or not a_toks:
@@ -711,6 +763,13 @@ class Roles:
                 if hosts_k:
                     break
         hosts = self.codes(doc, hosts_k) or cap_host
+        if "anaphor" in t.flags and not any(
+            doc[k].lower_ in ("embassy", "embassies") for k in range(t.sent.start, t.start)
+        ):
+            return []  # "the mission" stands for an embassy only where one was just named
+        if "anaphor" in t.flags and not owners and not hosts:
+            last = self.embassy_before(t) or self.last_embassy
+            return [(last[0], last[1], 0.8, [])] if last else []
         toks = ([owner_k] if owner_k is not None else []) + hosts_k
         conf = 1.0
         subj_codes = self.codes(doc, subj)
@@ -725,8 +784,16 @@ class Roles:
             owners = subj_codes[:1]
         elif owners and subj_codes and not hosts and subj_codes[0] not in owners:
             hosts = subj_codes[:1]  # "Nicaragua closed the Taiwanese embassy"
+        if (
+            not owners
+            and not hosts
+            and doc[head].lower_ == "embassies"
+            and doc[head - 1].lower_ in ("two", "both", "the", "these", "those")
+            and self.last_embassies
+        ):
+            return list(self.last_embassies)  # "the two embassies will close": the ones just named
         definite = head > 0 and doc[head - 1].lower_ in ("the", "this", "that")
-        if not owners and not hosts and doc[head].lower_ == "embassy" and definite:
+        if not owners and not hosts and (doc[head].lower_ == "embassy" or "anaphor" in t.flags) and definite:
             # "the embassy": the one last named with its owner and host
             last = self.embassy_before(t) or self.last_embassy
             if last:
@@ -747,6 +814,7 @@ class Roles:
                     out.append((o, h, conf, toks))
         if out:
             self.last_embassy = (out[0][0], out[0][1])
+            self.last_embassies = list(out)
         return out
 
     def _recall(self, t: Trigger, subj: list[int], comps: list) -> list:
@@ -822,6 +890,11 @@ class Roles:
             expellers = self.codes(doc, left[:1])
         if not expellers and "passive" in flags:
             by_k = [k for g, k in comps if g in ("from", "by") and k > head]
+            by_w = [k for k in range(t.end, min(hi, t.end + 2)) if doc[k].lower_ == "by"]
+            if not by_k and by_w:
+                after_by = doc[by_w[0] + 1 : min(hi, by_w[0] + 5)]
+                if any(x.lower_ in GENERIC_AGENTS for x in after_by):
+                    return []  # "expelled by European governments": no state named
             expellers = self.codes(doc, by_k[:1])
             if not expellers and not targets:
                 # "... if its ambassador is expelled": the passage's state is the one expelled
@@ -840,7 +913,7 @@ class Roles:
             targets, conf = ([tg] if tg else []), conf * c
         if not expellers or not targets:
             return []
-        if len(targets) > 1 and len(targets_k) == 1:
+        if len(targets) > 1 and len(targets_k) == 1 and doc[targets_k[0]]._.actor.ref != "group":
             targets = targets[:1]
         return [(e, tg, conf, targets_k + left) for e in expellers for tg in targets if tg != e]
 
@@ -875,6 +948,21 @@ class Roles:
         if objs:
             objs = _coordinated_right(doc, objs[-1], hi)
         obj_codes = [c for c in self.codes(doc, objs) if c not in subj_codes]
+        if not obj_codes and len(objs) == 1 and doc[objs[0]]._.actor.ref == "pronoun":
+            # "recognising it in 2008": the state named last before, not the one recognising
+            from .actors import mentions_before
+
+            m = doc[objs[0]]._.actor
+            for x in reversed(mentions_before(self.an, m.start, 300)):
+                if x.kind != "ref" and len(x.codes) == 1 and x.codes[0] not in subj_codes:
+                    obj_codes, conf = [x.codes[0]], conf * 0.9
+                    break
+        if "newstate" in flags and not obj_codes and "independen" in self.an.low:
+            # "recognised the new state": the state whose independence the article is about
+            sal = self.an.salience
+            ranked = sorted((c for c in sal if c not in subj_codes), key=lambda c: -sal[c])
+            if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]):
+                obj_codes, conf = ranked[:1], conf * 0.8
         out = []
         for a in subj_codes:
             for b in obj_codes:

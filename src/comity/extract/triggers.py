@@ -136,6 +136,10 @@ def make_triggers(lex: Lexicon):
                     )
                 )
             cands = [t for t in cands if not any(t.start < be and bs < t.end for bs, be in blocks)]
+            # "close its embassy in Yaren and ask Nauru to close its embassy in Taipei": a verb with its
+            # own object is not the predicate of a noun found to its left
+            verbs = {t.verb for t in cands if not t.rule.left}
+            cands = [t for t in cands if not (t.rule.left and t.verb in verbs)]
             # Longest first; then drop any that competes with one kept: they overlap and one's verb
             # lies inside the other ("told to withdraw its ambassador" beats "withdraw its ambassador"),
             # while "restored ties ... that had been severed" keeps both, which share only the noun.

@@ -1,0 +1,247 @@
+"""Phrasing families of real wire copy that the news extractor generalises to, in sentences of our own:
+anchored dates ("the same day", "the following year"), named groups ("the three countries"), anaphora
+("broke them off", "the mission", "recognising it"), more trigger phrasings, modality cues, and the
+traps next to them ("summoned" is no recall, "Moroccan sovereignty" is no recognition of a state)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from comity.extract import extract
+
+PUB = date(2024, 2, 15)  # a Thursday
+
+
+def rows(text: str, published: date | None = PUB) -> list[str]:
+    return sorted(
+        f"{a.type.value} {a.a} {a.b} {a.date} {a.modality.value}" for a in extract(text, published=published)
+    )
+
+
+PHRASINGS = [
+    # anchored dates: the story's date, not the publication date
+    (
+        "Peru cut diplomatic ties with Mexico on Monday. Bolivia and Chile called their ambassadors home "
+        "from Mexico the same day.",
+        [
+            "recall_ambassador BOL MEX 2024-02-12 asserted",
+            "recall_ambassador CHL MEX 2024-02-12 asserted",
+            "sever MEX PER 2024-02-12 asserted",
+        ],
+    ),
+    (
+        "The boycott ended in March 2019. Jordan and Egypt restored relations with Libya that same month.",
+        ["restore EGY LBY 2019-03 asserted", "restore JOR LBY 2019-03 asserted"],
+    ),
+    (
+        "Fiji expelled the Tongan envoy in 2011 and suspended diplomatic relations with Tonga the "
+        "following year.",
+        ["expel_diplomats FJI TON 2011 asserted", "suspend FJI TON 2012 asserted"],
+    ),
+    (
+        "Gabon and Benin agreed on Monday to re-establish diplomatic relations from Sept. 3.",
+        ["restore BEN GAB 2024-09-03 planned"],
+    ),
+    # the date of the story told just before
+    (
+        "Kenya broke off relations with Eritrea in May 2009, accusing it of arming rebels. Kenya expelled "
+        "Eritrean diplomats and closed its border.",
+        ["expel_diplomats KEN ERI 2009-05 asserted", "sever ERI KEN 2009-05 asserted"],
+    ),
+    # named groups of states
+    (
+        "Portugal, Greece and Austria recognised Kosovo in January. Serbia recalled its "
+        "ambassadors to the three countries on Friday.",
+        [
+            "recognize AUT XKX 2024-01 asserted",
+            "recognize GRC XKX 2024-01 asserted",
+            "recognize PRT XKX 2024-01 asserted",
+            "recall_ambassador SRB AUT 2024-02-09 asserted",
+            "recall_ambassador SRB GRC 2024-02-09 asserted",
+            "recall_ambassador SRB PRT 2024-02-09 asserted",
+        ],
+    ),
+    (
+        "Nigeria on Tuesday ordered diplomats from four West African countries to leave. The order "
+        "covers Ghana, Togo, Benin and Senegal.",
+        [
+            "expel_diplomats NGA BEN 2024-02-13 asserted",
+            "expel_diplomats NGA GHA 2024-02-13 asserted",
+            "expel_diplomats NGA SEN 2024-02-13 asserted",
+            "expel_diplomats NGA TGO 2024-02-13 asserted",
+        ],
+    ),
+    # anaphora
+    (
+        "Tonga first established relations with Taipei in 1972. It broke them off in 1998 to recognise "
+        "Beijing.",
+        [
+            "establish TON TWN 1972 asserted",
+            "recognize TON CHN 1998 asserted",
+            "sever TON TWN 1998 asserted",
+        ],
+    ),
+    (
+        "Fiji was among the first states to back Kosovo's independence, recognising it in 2012.",
+        ["recognize FJI XKX 2012 asserted"],
+    ),
+    (
+        "Malawi said on Tuesday it will no longer recognise Kosovo as an independent state.",
+        ["withdraw_recognition MWI XKX 2024-02-13 asserted"],
+    ),
+    (
+        "Burundi has derecognised the self-declared Sahrawi Arab Democratic Republic.",
+        ["withdraw_recognition BDI ESH 2024-02-15 asserted"],
+    ),
+    (
+        "The Netherlands said on Monday it was shutting its diplomatic mission in Caracas.",
+        ["embassy_close NLD VEN 2024-02-12 asserted"],
+    ),
+    (
+        "Chile ordered all staff of the Bolivian embassy in Santiago to leave and to close the mission "
+        "within a week.",
+        ["embassy_close BOL CHL 2024-02-15 asserted", "expel_diplomats CHL BOL 2024-02-15 asserted"],
+    ),
+    (
+        "Denmark will close its embassies in Mali and Niger. The two embassies will close next year.",
+        ["embassy_close DNK MLI 2025 planned", "embassy_close DNK NER 2025 planned"],
+    ),
+    # more phrasings
+    (
+        "Oman said it would resume work at its embassy in the Libyan capital.",
+        ["embassy_open OMN LBY None planned"],
+    ),
+    (
+        "Canada upgraded its consulate general in Dili to a full embassy on Monday.",
+        ["embassy_open CAN TLS 2024-02-12 asserted"],
+    ),
+    (
+        "Eritrea declared independence on Monday. Italy, Spain and Egypt recognised the new state the "
+        "same day.",
+        [
+            "recognize EGY ERI 2024-02-12 asserted",
+            "recognize ESP ERI 2024-02-12 asserted",
+            "recognize ITA ERI 2024-02-12 asserted",
+        ],
+    ),
+    (
+        "Latvia downgraded relations with Belarus last month, sharply reducing the number of Belarusian "
+        "diplomats allowed to stay in Riga.",
+        ["downgrade BLR LVA 2024-01 asserted", "expel_diplomats LVA BLR 2024-01 asserted"],
+    ),
+    (
+        "Israel and Sudan normalised ties on Monday, the first Arab state to forge relations with Israel "
+        "in years.",
+        ["establish ISR SDN 2024-02-12 asserted"],
+    ),
+    (
+        "Peru and Chile broke off relations in 1990, and ties were not restored until 1995.",
+        ["restore CHL PER 1995 asserted", "sever CHL PER 1990 asserted"],
+    ),
+    (
+        "Malta is the fifth state to open an embassy in Ramallah, after Cyprus and Greece, which "
+        "established relations with Palestine in 1988 and 1989.",
+        [
+            "embassy_open MLT PSE None asserted",
+            "establish CYP PSE 1988 asserted",
+            "establish GRC PSE 1989 asserted",
+        ],
+    ),
+    (
+        "Taiwan said on Friday it was ending ties with Palau after the Pacific island nation decided to "
+        "switch diplomatic recognition from Taipei to Beijing.",
+        [
+            "recognize PLW CHN 2024-02-09 asserted",
+            "sever PLW TWN 2024-02-09 asserted",
+            "withdraw_recognition PLW TWN 2024-02-09 asserted",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), PHRASINGS, ids=[t[:40] for t, _ in PHRASINGS])
+def test_phrasings(text, want):
+    assert rows(text) == sorted(want)
+
+
+MODALITY = [
+    ("Cairo would welcome a restoration of relations with Tehran.", ["restore EGY IRN None speculative"]),
+    ("Tunis welcomes restoring ties with Damascus", ["restore SYR TUN None speculative"]),
+    ("Morocco expects ties with Algeria to be re-established soon.", ["restore DZA MAR None speculative"]),
+    (
+        "Lebanon is getting closer to a deal that would see it establish relations with Malta.",
+        ["establish LBN MLT None speculative"],
+    ),
+    (
+        "The Thai minister backed the political process of establishing diplomatic relations with Bhutan.",
+        ["establish BTN THA None speculative"],
+    ),
+    (
+        "The candidate promised to cut diplomatic ties with Israel if elected.",
+        [],
+    ),
+    (
+        "Bolivia's opposition leader promised that Bolivia would cut diplomatic ties with Israel if he wins.",
+        ["sever BOL ISR None speculative"],
+    ),
+    (
+        "Argentina will not break off relations with China or Brazil.",
+        ["sever ARG BRA None negated", "sever ARG CHN None negated"],
+    ),
+    (
+        "Turkey's parliament voted in favour of a motion calling for the Danish embassy in Ankara to be closed and "
+        "for diplomatic relations with Denmark to be suspended.",
+        ["embassy_close DNK TUR None planned", "suspend DNK TUR None planned"],
+    ),
+    (
+        # a hypothesis, not an act (nor a refusal)
+        "Greens in Oslo said that closing the Israeli embassy would hurt Norway's role as a mediator.",
+        ["embassy_close ISR NOR None speculative"],
+    ),
+    ("Austria has tried to stay neutral, declining to recognise Kosovo.", ["recognize AUT XKX None negated"]),
+]
+
+
+@pytest.mark.parametrize(("text", "want"), MODALITY, ids=[t[:40] for t, _ in MODALITY])
+def test_modality_cues(text, want):
+    assert rows(text) == sorted(want)
+
+
+NOT_EVENTS = [
+    # summoning is no recall, and importance or sovereignty claims are no recognition of a state
+    "Spain summoned the Moroccan ambassador on Monday over the remarks.",
+    "Japan recognized the importance of its partnership with India.",
+    "Israel recognises Moroccan sovereignty over the disputed territory.",
+    "The United States recognised Moroccan sovereignty over Western Sahara in December.",
+    "Serbia has declined to recognise the Russian-backed separatist republics.",
+    "Georgia and Armenia have maintained relations since 1992.",
+    "Several Arab states have already restored relations with Damascus.",
+    "More than 140 countries already recognise a Palestinian state.",
+    "More than 300 Russian diplomats have been expelled by European governments since February.",
+    "Such contacts would not affect Paraguay's recognition of Taiwan.",
+    "A UN mission in Haiti will close next year.",
+    "Peru closed its trade mission in Quito.",
+]
+
+
+@pytest.mark.parametrize("text", NOT_EVENTS, ids=[t[:40] for t in NOT_EVENTS])
+def test_not_events(text):
+    assert rows(text) == []
+
+
+def test_headline_reporter_is_no_second_object():
+    got = rows("Malawi withdraws recognition of Kosovo, Belgrade says\n\nBELGRADE - Serbia said so.")
+    assert got == ["withdraw_recognition MWI XKX 2024-02-15 asserted"]
+
+
+def test_each_side_keeps_its_own_day():
+    text = (
+        "Germany expels Chad's ambassador\n\nBERLIN - Germany has expelled Chad's ambassador in response to "
+        "N'Djamena's move. Chad declared the German ambassador persona non grata last Friday."
+    )
+    assert rows(text, published=date(2023, 4, 12)) == [
+        "expel_diplomats DEU TCD 2023-04-12 asserted",
+        "expel_diplomats TCD DEU 2023-04-07 asserted",
+    ]
