@@ -24,7 +24,16 @@ from collections import Counter
 from spacy.tokens import Span
 
 from .lexicon import STATE_LABEL, Entry, Lexicon
-from .pipeline import Analysis, Mention, component, sentence_ranges
+from .pipeline import (
+    Analysis,
+    Mention,
+    component,
+    doc_chars,
+    doc_offset,
+    mention_of,
+    sentence_ranges,
+    set_actor,
+)
 
 _WORDCH = re.compile(r"\w")
 
@@ -245,6 +254,47 @@ _GROUP = re.compile(
 )
 
 
+_GROUP_NOUNS = ("countries", "nations", "states", "governments", "capitals")
+#: Characters that match an ASCII letter under ``re.I`` without being one (İ, ı, ſ, the Kelvin sign).
+_FOLDS = ("\u0130", "\u0131", "\u017f", "\u212a")
+_RUN = re.compile(r"\S+")
+_WORD_START = re.compile(r"(?<!\w)\w")
+#: Whitespace-separated runs a match of ``_GROUP`` holds before its noun, at most ("all the seven
+#: Latin American Caribbean nations": 6), with a margin.
+_GROUP_RUNS = 8
+
+
+def group_phrases(text: str, low: str) -> list[re.Match]:
+    """``list(_GROUP.finditer(text))``, without running the pattern at every position of a long text:
+    a match ends with one of its nouns, so it is only tried at the word starts of the few runs before
+    each noun. ``low`` is ``text`` in lower case, of the same length."""
+    if any(ch in text for ch in _FOLDS):
+        return list(_GROUP.finditer(text))  # re.I would match these where str.lower does not
+    out: list[re.Match] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        q = min((k for k in (low.find(w, pos) for w in _GROUP_NOUNS) if k >= 0), default=-1)
+        if q < 0:
+            break
+        # No match starts in [pos, lo): one would have to end at this noun or run over it, and both
+        # put its start within _GROUP_RUNS runs of it.
+        cs = max(pos, q - 600)
+        runs = [m.start() for m in _RUN.finditer(text, cs, q + 1)]
+        lo = runs[-1 - _GROUP_RUNS] if len(runs) > _GROUP_RUNS else pos
+        got = None
+        for w in _WORD_START.finditer(text, lo, q + 1):
+            got = _GROUP.match(text, w.start())
+            if got is not None:
+                break
+        if got is None:
+            pos = q + 1  # no match starts at or before this noun
+            continue
+        out.append(got)
+        pos = got.end()
+    return out
+
+
 def _tokens_before(text: str, pos: int, n: int = 6) -> list[str]:
     chunk = text[max(0, pos - 80) : pos]
     toks = _TOKEN_RE.findall(chunk)
@@ -287,8 +337,10 @@ def mentions_before(an: Analysis, pos: int, reach: int) -> list[Mention]:
     return [m for m in an.mentions[lo:hi] if m.start >= pos - reach]
 
 
-def after_prep(an: Analysis, m: Mention, depth: int = 0) -> bool:
-    prev, _ = context_before(an.norm, m.start)
+def after_prep(an: Analysis, m: Mention, depth: int = 0, prev: str | None = None) -> bool:
+    """Does a preposition govern the mention? ``prev``: the word before it, when already known."""
+    if prev is None:
+        prev, _ = context_before(an.norm, m.start)
     if prev in ("and", ",", "or", "&") and depth < 3:
         # "between X and Y": Y shares X's preposition
         x = mention_before(an, m.start)
@@ -305,6 +357,18 @@ def after_prep(an: Analysis, m: Mention, depth: int = 0) -> bool:
 
 def subjectish(an: Analysis, m: Mention) -> bool:
     """May the mention be the subject of a clause (or the agent of "X's decision to ...")?"""
+    # The answer depends on the text and the mentions' places only: it is worked out once a mention
+    # (the stages ask again and again, for each reference and each trigger near it).
+    memo = an.memo.get("subjectish")
+    if memo is None or memo[0] is not an.mentions or memo[1] != len(an.mentions):
+        memo = an.memo["subjectish"] = (an.mentions, len(an.mentions), {})
+    got = memo[2].get(id(m))
+    if got is None or got[0] is not m:
+        got = memo[2][id(m)] = (m, _subjectish(an, m))
+    return got[1]
+
+
+def _subjectish(an: Analysis, m: Mention) -> bool:
     if m.possessive or m.kind == "demonym":
         # "X's decision to open", "Iranian law to expel": X is the agent of what follows
         after = an.norm[m.end : m.end + 40].lower()
@@ -322,9 +386,9 @@ def subjectish(an: Analysis, m: Mention) -> bool:
     if prev in ("after", "before", "since", "as", "until", "while", "when", "because", "once"):
         return True  # a subordinate clause starts: "after the island nation said it would ..."
     if prev in OPENERS:
-        return not after_prep(an, m)
+        return not after_prep(an, m, prev=prev)
     if prev == "of":
-        return not after_prep(an, m)
+        return not after_prep(an, m, prev=prev)
     return False
 
 
@@ -354,28 +418,32 @@ def scan(lex: Lexicon, an: Analysis) -> list[Mention]:
     if len(low) != len(an.norm):
         low = "".join(c.lower() if len(c.lower()) == 1 else c for c in an.norm)
     found = []
+    norm = an.norm
+    n = len(low)
     for end, (key, entry) in lex.gazetteer.automaton.iter(low):
         s = end - len(key) + 1
         e = end + 1
-        if not _boundary_ok(low, s, e):
+        # _boundary_ok, inline: most hits are inside words ("it" in "with")
+        if s > 0:
+            before = low[s - 1]
+            if before.isalnum() or before in "_@#":
+                continue
+        if e < n and low[e].isalnum():
             continue
-        orig = an.norm[s:e]
-        if entry.kind not in ("block", "ref") and not _case_ok(orig, entry.surface, entry.case_sensitive):
+        orig = norm[s:e]
+        kind = entry.kind
+        if kind == "ref":
+            if entry.ref == "desc" and entry.surface[4:5].isupper() and not orig[4:5].isupper():
+                continue  # "the North" is a reference; "the north" of a country is not
+        elif kind != "block" and not _case_ok(orig, entry.surface, entry.case_sensitive):
             continue
-        if (
-            entry.kind == "ref"
-            and entry.ref == "desc"
-            and entry.surface[4:5].isupper()
-            and not orig[4:5].isupper()
-        ):
-            continue  # "the North" is a reference; "the north" of a country is not
         if entry.ref == "pronoun" and key in ("it", "its") and s > 0 and orig.isupper():
             continue  # "IT" as in information technology, inside a sentence
-        if entry.kind not in ("block", "ref") and _QUALIFIER.match(an.norm, e):
+        if kind != "block" and kind != "ref" and _QUALIFIER.match(norm, e):
             entry = Entry(orig, (), "block")  # "the Russian-backed republics"
         found.append((s, e, orig, entry))
     if "countries" in low or "nations" in low or "states" in low or "governments" in low or "capitals" in low:
-        for g in _GROUP.finditer(an.norm):
+        for g in group_phrases(an.norm, low):
             n = g.group("n").lower()
             count = int(n) if n.isdigit() else _GROUP_NUMBERS[n]
             found.append(
@@ -422,8 +490,8 @@ def salience(mentions: list[Mention]) -> dict[str, int]:
 
 def _sentence_start(an: Analysis, pos: int) -> int:
     for doc in an.docs:
-        off = doc._.offset
-        if off <= pos < off + len(doc.text):
+        off = doc_offset(doc)
+        if off <= pos < off + doc_chars(doc):
             starts = doc.user_data.get("comity_sent_chars")
             if starts is None:
                 starts = doc.user_data["comity_sent_chars"] = [doc[a].idx for a, _ in sentence_ranges(doc)]
@@ -592,8 +660,8 @@ def make_actors(lex: Lexicon):
         for doc in an.docs:
             toks = []
             placed.append((doc, toks))
-            off = doc._.offset
-            lo, hi = off, off + len(doc.text)
+            off = doc_offset(doc)
+            lo, hi = off, off + doc_chars(doc)
             spans = []
             last = -1
             for m in an.mentions:
@@ -613,18 +681,17 @@ def make_actors(lex: Lexicon):
                 if merged is None or not len(merged):
                     continue
                 tok = merged[0]
-                tok._.actor = m
-                tok._.is_actor = True
+                set_actor(tok, m, True)
                 toks.append(tok)
         resolve_references(an)
         # A reference that resolved to nothing is no actor; the others are entities for the Matcher.
         for doc, toks in placed:
             ents = []
             for tok in toks:
-                if tok._.actor.codes:
+                if mention_of(tok).codes:
                     ents.append(Span(doc, tok.i, tok.i + 1, label=STATE_LABEL))
                 else:
-                    tok._.is_actor = False
+                    set_actor(tok, None, False)
             doc.ents = ents
 
     return actors

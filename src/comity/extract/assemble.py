@@ -17,7 +17,7 @@ from collections import Counter, defaultdict
 from ..records import Assertion
 from ..vocab import SYMMETRIC, PartialDate, order_pair
 from .lexicon import Lexicon
-from .pipeline import EXTRACTOR, VERSION, Analysis, Candidate, component
+from .pipeline import EXTRACTOR, VERSION, Analysis, Candidate, component, doc_offset
 
 _MOD_RANK = {"planned": 3, "negated": 2, "speculative": 1}
 
@@ -25,7 +25,7 @@ _MOD_RANK = {"planned": 3, "negated": 2, "speculative": 1}
 def evidence_span(an: Analysis, c: Candidate) -> tuple[int, int]:
     t = c.trigger
     doc = t.doc
-    off = doc._.offset
+    off = doc_offset(doc)
     sent = t.sent
     toks = [k for k in c.tokens if sent.start <= k < sent.end] or list(range(t.start, t.end))
     s = min(doc[k].idx for k in toks) + off

@@ -10,6 +10,7 @@ cannot be resolved (a weekday without a publication date) resolves to None and k
 from __future__ import annotations
 
 import calendar
+import copy
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -227,12 +228,19 @@ _HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _HAS_RELATIVE = re.compile(
     r"\b(?:yesterday|today|tonight|tomorrow|ago|last|this|next|past|previous|following)\b", re.I
 )
-#: Which cheap test a kind of phrase needs to pass before its pattern is tried.
+#: A month name anywhere, even inside a word (the day-and-month patterns do not start it at a word start).
+_HAS_MONTH_ANYWHERE = re.compile(
+    r"Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
+)
+#: Which cheap tests a kind of phrase needs to pass before its pattern is tried (each is implied by a
+#: match of the pattern: a day-and-month pattern needs a digit and a month name, "... ago" needs "ago").
 _NEEDS = {
-    "iso": "digit", "mdy": "digit", "dmy": "digit", "md": "digit", "dm": "digit", "my": "digit",
-    "years": "digit", "month_that_year": "month", "rel_month": "month", "month": "month",
-    "years_ago": "relative", "days_ago": "relative", "yesterday": "relative", "today": "relative",
-    "tomorrow": "relative", "rel_period": "relative", "weekday": "weekday", "anchored": "anchor",
+    "iso": ("digit",), "mdy": ("digit", "month_anywhere"), "dmy": ("digit", "month_anywhere"),
+    "md": ("digit", "month_anywhere"), "dm": ("digit", "month_anywhere"), "my": ("digit", "month_anywhere"),
+    "years": ("digit",), "month_that_year": ("month",), "rel_month": ("month",), "month": ("month",),
+    "years_ago": ("relative", "ago"), "days_ago": ("relative", "ago"), "yesterday": ("relative",),
+    "today": ("relative",), "tomorrow": ("relative",), "rel_period": ("relative",), "weekday": ("weekday",),
+    "anchored": ("anchor",),
 }  # fmt: skip
 
 
@@ -240,8 +248,26 @@ _AMBIGUOUS_MONTHS = frozenset({"May", "Mar", "MAY", "MARCH", "Sep", "Dec", "Jan"
 _DATE_PREPS = frozenset({"in", "since", "until", "till", "early", "late", "through"})
 
 
-def find_dates(text: str, offset: int = 0) -> list[DateMention]:
-    """Date phrases in ``text``, left to right, without overlaps (the longest wins)."""
+def find_dates(text: str, offset: int = 0, memo: dict | None = None) -> list[DateMention]:
+    """Date phrases in ``text``, left to right, without overlaps (the longest wins).
+
+    ``memo`` (a dict kept by the caller, e.g. for one article) remembers the phrases of each text: the
+    stages look at the same sentence more than once (its cue words, then its date)."""
+    if memo is None:
+        return _find_dates(text, offset)
+    got = memo.get(text)
+    if got is None:
+        got = memo[text] = tuple(_find_dates(text))
+    out = []
+    for dm in got:
+        dm = copy.copy(dm)
+        dm.start += offset
+        dm.end += offset
+        out.append(dm)
+    return out
+
+
+def _find_dates(text: str, offset: int = 0) -> list[DateMention]:
     found: list[DateMention] = []
     has = {
         "digit": bool(_HAS_DIGIT.search(text)),
@@ -252,8 +278,13 @@ def find_dates(text: str, offset: int = 0) -> list[DateMention]:
     }
     if not any(has.values()):
         return []
+    if has["digit"]:
+        has["month_anywhere"] = bool(_HAS_MONTH_ANYWHERE.search(text))
+    if has["relative"]:
+        # re.I lets no character but a, g and o (in either case) match "ago"; str.lower maps none else to them
+        has["ago"] = "ago" in text.lower()
     for kind, rx in _PATTERNS:
-        if not has[_NEEDS[kind]]:
+        if not all(has.get(need) for need in _NEEDS[kind]):
             continue
         for m in rx.finditer(text):
             gd = m.groupdict()
@@ -611,10 +642,8 @@ BOUNDS = frozenset({"as of", "by", "until", "till", "before", "after"})
 
 
 def _stage() -> None:
-    import copy
-
     from .lexicon import Lexicon
-    from .pipeline import Analysis, Candidate, component
+    from .pipeline import Analysis, Candidate, component, doc_offset
 
     @component("dates")
     def make_dates(lex: Lexicon, current_days: int = 45):
@@ -635,13 +664,14 @@ def _stage() -> None:
             for c in an.candidates:
                 t = c.trigger
                 doc = t.doc
-                off = doc._.offset
+                off = doc_offset(doc)
                 sent = t.sent
                 s0, s1 = sent.start_char + off, sent.end_char + off
                 key = (s0, s1)
                 if key not in cache:
                     # a "date YYYY-MM-DD" metadata line at the head is when it was published, not a date in the text
-                    cache[key] = [d for d in find_dates(an.norm[s0:s1], s0) if not _is_metadata(an.norm, d)]
+                    found = find_dates(an.norm[s0:s1], s0, memo=doc.user_data.setdefault("comity_dates", {}))
+                    cache[key] = [d for d in found if not _is_metadata(an.norm, d)]
                 mentions = cache[key]
                 chain = _chain(an, t)
                 others = [
@@ -708,7 +738,7 @@ def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: in
     """An undated act told right after a dated one of the same pair is part of the same story:
     "Maduro broke off relations with Bogota in February 2019 ... Maduro expelled Colombian
     diplomats" (February 2019); "Ankara responded by declaring Egypt's envoy persona non grata"."""
-    import copy
+    from .pipeline import doc_offset
 
     told: list[tuple[int, frozenset, PartialDate]] = []  # (position, pair, date the text gives it)
     for c in cands:
@@ -716,7 +746,7 @@ def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: in
         d = c.date if c.date_source == "explicit" else None
         if d is None and c.modality == "planned":
             # "Bulgaria announced last Friday that 10 diplomats would be expelled": the story's day
-            off = t.doc._.offset
+            off = doc_offset(t.doc)
             key = (t.sent.start_char + off, t.sent.end_char + off)
             view = copy.copy(c)
             view.modality, view.notes = "asserted", []
@@ -798,9 +828,11 @@ def _choose(
     siblings: list[tuple[int, int]] = (),  # type: ignore[assignment]
 ) -> tuple[DateMention | None, bool]:
     """The date phrase that dates this candidate's change, and whether to look forward."""
+    from .pipeline import doc_offset
+
     t = c.trigger
     doc = t.doc
-    off = doc._.offset
+    off = doc_offset(doc)
     vpos = doc[t.verb].idx + off
     planned = c.modality == "planned"
     if c.modality in ("speculative", "negated"):

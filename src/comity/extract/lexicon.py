@@ -15,6 +15,7 @@ from importlib import resources
 
 import ahocorasick
 import spacy
+from spacy.attrs import ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
@@ -54,11 +55,19 @@ _NORM = str.maketrans(
         "\u00ad": "-",
     }
 )
+_NORM_CHARS = tuple(chr(k) for k in _NORM)
 
 
 def normalize_text(text: str) -> str:
     """Same length as ``text``: typographic quotes and hyphens to ASCII, so offsets carry over."""
-    return text.translate(_NORM)
+    # str.translate is slow; most texts hold none of the characters it maps (and when a text is
+    # ASCII, the backtick is the only one it can hold).
+    if text.isascii():
+        return text.translate(_NORM) if "`" in text else text
+    for ch in _NORM_CHARS:
+        if ch in text:
+            return text.translate(_NORM)
+    return text
 
 
 # -- spaCy ------------------------------------------------------------------------------------------
@@ -80,15 +89,29 @@ MAX_SENTENCE = 80
 def newline_sentences(doc: Doc) -> Doc:
     """A line break ends a sentence (headlines, captions and list items have no full stop), and so
     does the length limit."""
+    n = len(doc)
+    if n < 2:
+        return doc
+    # Over arrays (a Token object per read is slow); the starts it sets are written back at the end.
+    arr = doc.to_array([ORTH, SENT_START])
+    orths = arr[:, 0].tolist()
+    starts = arr[:, 1].tolist()
+    strings = doc.vocab.strings
+    new: list[int] = []
     run = 0
-    for i, tok in enumerate(doc[:-1]):
-        nxt = doc[i + 1]
-        if "\n" in tok.text:
-            nxt.is_sent_start = True
-        run = 0 if nxt.is_sent_start else run + 1
-        if run >= MAX_SENTENCE and (tok.text in (",", ";", "and") or run >= 2 * MAX_SENTENCE):
-            nxt.is_sent_start = True
+    for i in range(n - 1):
+        text = strings[orths[i]]
+        if "\n" in text and starts[i + 1] != 1:
+            starts[i + 1] = 1
+            new.append(i + 1)
+        run = 0 if starts[i + 1] == 1 else run + 1
+        if run >= MAX_SENTENCE and (text in (",", ";", "and") or run >= 2 * MAX_SENTENCE):
+            if starts[i + 1] != 1:
+                starts[i + 1] = 1
+                new.append(i + 1)
             run = 0
+    for j in new:
+        doc[j].is_sent_start = True
     return doc
 
 
@@ -137,6 +160,25 @@ class Rule:
             if isinstance(low, dict) and "IN" in low:
                 return frozenset(low["IN"])
         return frozenset()
+
+    @property
+    def requires(self) -> tuple[frozenset[str], ...]:
+        """For each token the pattern cannot do without, the words one of which it must be (``ACTOR``
+        for a state mention). A stretch of text that lacks all the words of one of them holds no match
+        of the rule, so the Matcher need not run there."""
+        out = []
+        for tok in self.pattern:
+            op = str(tok.get("OP", ""))
+            if op in ("?", "*", "!") or op.startswith(("{0", "{,")):
+                continue
+            low = tok.get("LOWER")
+            if isinstance(low, str):
+                out.append(frozenset([low]))
+            elif isinstance(low, dict) and set(low) == {"IN"}:
+                out.append(frozenset(low["IN"]))
+            elif tok.get("ENT_TYPE") == STATE_LABEL:
+                out.append(frozenset(["ACTOR"]))
+        return tuple(out)
 
 
 _QUANT = re.compile(r"^(.*?)(\?|\*|\+|\{\d*,\d*\})?$")
@@ -426,7 +468,10 @@ def lexicon() -> Lexicon:
     for cat, word, whole in words:
         grouped.setdefault(word, []).append((cat, whole))
     for word, cats in grouped.items():
-        auto.add_word(word, (len(word), tuple(cats)))
+        # (length, (category, whole word)..., categories at a word end, categories inside a word)
+        at_end = tuple(c for c, _whole in cats)
+        inside = tuple(c for c, whole in cats if not whole)
+        auto.add_word(word, (len(word), tuple(cats), at_end, inside))
     auto.make_automaton()
     refs = json.loads(_read("references.json"))
     return Lexicon(nlp, rules, matcher, gated, cues, auto, words, build_gazetteer(refs), refs)

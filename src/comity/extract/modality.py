@@ -17,7 +17,7 @@ from __future__ import annotations
 from spacy.tokens import Doc
 
 from .lexicon import Lexicon
-from .pipeline import Analysis, Candidate, Trigger, component, sentence_of
+from .pipeline import Analysis, Candidate, Trigger, component, is_actor, sentence_of
 from .roles import STRONG
 
 BILATERAL = frozenset({"establish", "restore", "embassy_open"})
@@ -114,13 +114,13 @@ def _words(doc: Doc, lo: int, hi: int) -> list[str]:
         w = tok.lower_
         if k in dated and w not in ("to", "that"):
             continue
-        if w in TRANSPARENT or (tok.like_num and not tok._.is_actor):
+        if w in TRANSPARENT or (tok.like_num and not is_actor(tok)):
             if out and out[-1] in ("on", "last", "this", "early", "late"):
                 out.pop()
             continue
         if w == "-" and (not out or out[-1] in ("-",)):
             continue
-        out.append("ACTOR" if tok._.is_actor else w)
+        out.append("ACTOR" if is_actor(tok) else w)
     # drop ", aside ," of up to six words
     i = 0
     while i < len(out):
@@ -144,7 +144,7 @@ def _date_tokens(doc: Doc, k: int) -> set[int]:
         from .dates import find_dates
 
         got = set()
-        for dm in find_dates(sent.text):
+        for dm in find_dates(sent.text, memo=doc.user_data.setdefault("comity_dates", {})):
             span = sent.char_span(dm.start, dm.end, alignment_mode="expand")
             if span is not None:
                 got.update(range(span.start, span.end))
@@ -201,13 +201,15 @@ def hypothetical(t: Trigger) -> str | None:
         prev = doc[t.verb - 1].lower_
         if prev in ATTITUDE:
             return "speculative"
-        if prev not in _AUX_WORDS and prev not in ("and", ",") and not doc[t.verb - 1]._.is_actor:
+        if prev not in _AUX_WORDS and prev not in ("and", ",") and not is_actor(doc[t.verb - 1]):
             k = t.end
             while k < min(sent.end, t.end + 3) and not doc[k].is_punct:
                 if doc[k].lower_ in MODALS:
                     return "speculative"  # "closing the embassy would remove ...": a hypothesis
                 k += 1
     words = [doc[k].lower_ for k in range(t.end, min(sent.end, t.end + 14))]
+    if "if" not in words and "should" not in words:
+        return None  # every condition starts with one of them
     for cond in _IF_ELECTED:
         n = len(cond)
         if any(tuple(words[i : i + n]) == cond for i in range(len(words) - n + 1)):
@@ -260,7 +262,7 @@ def _left_modality(lex: Lexicon, t: Trigger, typ: str, limit: int = WINDOW) -> t
             return ("planned" if typ in BILATERAL else "asserted"), " ".join(words[s:e])
         return m, " ".join(words[s:e])
     # "Maldives to resume ties with Iran" (a headline): planned
-    if verb - 2 >= sentence_of(doc, verb).start and doc[verb - 1].lower_ == "to" and doc[verb - 2]._.is_actor:
+    if verb - 2 >= sentence_of(doc, verb).start and doc[verb - 1].lower_ == "to" and is_actor(doc[verb - 2]):
         return "planned", "to"
     return "asserted", None
 
@@ -272,7 +274,7 @@ def right_modality(lex: Lexicon, t: Trigger) -> str | None:
     for k in range(t.end, hi):
         if doc[k].text in STRONG or doc[k].lower_ in (".", "but", "which", "while"):
             break
-        words.append("ACTOR" if doc[k]._.is_actor else doc[k].lower_)
+        words.append("ACTOR" if is_actor(doc[k]) else doc[k].lower_)
     cues = find_cues(words, lex.cues.right, lex.cues.max_len)
     return cues[0][2] if cues else None
 
@@ -428,7 +430,7 @@ def is_background(t: Trigger) -> bool:
         k >= lo
         and doc[k].lower_ in ("which", "who", "that")
         and k > sentence_of(doc, t.verb).start
-        and not doc[k - 1]._.is_actor
+        and not is_actor(doc[k - 1])
         and doc[k - 1].lower_ not in ("said", "says", "announced", "stated", "added")
     )
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from ..records import Assertion
 from ..vocab import PartialDate
@@ -98,12 +98,18 @@ class Trigger:
 
     @property
     def char_start(self) -> int:
-        return self.doc[self.start].idx + self.doc._.offset
+        got = self.__dict__.get("_char_start")  # (start, offset): the stages ask often
+        if got is None or got[0] != self.start:
+            got = self.__dict__["_char_start"] = (self.start, self.doc[self.start].idx + doc_offset(self.doc))
+        return got[1]
 
     @property
     def char_end(self) -> int:
-        t = self.doc[self.end - 1]
-        return t.idx + len(t.text) + self.doc._.offset
+        got = self.__dict__.get("_char_end")
+        if got is None or got[0] != self.end:
+            t = self.doc[self.end - 1]
+            got = self.__dict__["_char_end"] = (self.end, t.idx + len(t.text) + doc_offset(self.doc))
+        return got[1]
 
     @property
     def sent(self):
@@ -111,6 +117,78 @@ class Trigger:
         if got is None:
             got = self.__dict__["_sent"] = sentence_of(self.doc, self.start)
         return got
+
+
+# -- quick reads of the extension attributes ---------------------------------------------------------
+# ``token._.actor`` goes through spaCy's Underscore object, some 1.5 us a read, and the stages read
+# them often. spaCy keeps the values in ``doc.user_data`` under ("._.", name, token.idx, None) (a doc's
+# under ("._.", name, None, None)); these read them there, the same values, when the attributes are
+# plain ones (no getter, no method), as lexicon.py registers them.
+
+
+def _plain_default(cls: Any, name: str) -> tuple[bool, Any]:
+    default, method, getter, setter = cls.get_extension(name)
+    return (method is None and getter is None and setter is None), default
+
+
+_ACTOR_PLAIN, _ACTOR_DEFAULT = _plain_default(Token, "actor")
+_IS_ACTOR_PLAIN, _IS_ACTOR_DEFAULT = _plain_default(Token, "is_actor")
+_OFFSET_PLAIN, _OFFSET_DEFAULT = _plain_default(Doc, "offset")
+_OFFSET_KEY = ("._.", "offset", None, None)
+
+
+def doc_offset(doc: Doc) -> int:
+    """``doc._.offset``."""
+    if _OFFSET_PLAIN:
+        return doc.user_data.get(_OFFSET_KEY, _OFFSET_DEFAULT)
+    return doc._.offset
+
+
+def mention_of(tok: Token) -> Mention | None:
+    """``tok._.actor``: the mention the token stands for (also one that resolved to nothing)."""
+    if _ACTOR_PLAIN:
+        return tok.doc.user_data.get(("._.", "actor", tok.idx, None), _ACTOR_DEFAULT)
+    return tok._.actor
+
+
+def is_actor(tok: Token) -> bool:
+    """``tok._.is_actor``: the token is a mention of a state (a resolved one)."""
+    if _IS_ACTOR_PLAIN:
+        return tok.doc.user_data.get(("._.", "is_actor", tok.idx, None), _IS_ACTOR_DEFAULT)
+    return tok._.is_actor
+
+
+def actor_of(tok: Token) -> Mention | None:
+    """``tok._.actor if tok._.is_actor else None``."""
+    if _ACTOR_PLAIN and _IS_ACTOR_PLAIN:
+        data = tok.doc.user_data
+        idx = tok.idx
+        if data.get(("._.", "is_actor", idx, None), _IS_ACTOR_DEFAULT):
+            return data.get(("._.", "actor", idx, None), _ACTOR_DEFAULT)
+        return None
+    return tok._.actor if tok._.is_actor else None
+
+
+def set_actor(tok: Token, mention: Mention | None = None, flag: bool = True) -> None:
+    """``tok._.actor = mention`` (unless None) and ``tok._.is_actor = flag``."""
+    if _ACTOR_PLAIN and _IS_ACTOR_PLAIN:
+        data = tok.doc.user_data
+        idx = tok.idx
+        if mention is not None:
+            data[("._.", "actor", idx, None)] = mention
+        data[("._.", "is_actor", idx, None)] = flag
+        return
+    if mention is not None:
+        tok._.actor = mention
+    tok._.is_actor = flag
+
+
+def doc_chars(doc: Doc) -> int:
+    """``len(doc.text)``, computed once (``doc.text`` joins every token anew on each call)."""
+    got = doc.user_data.get("comity_chars")
+    if got is None:
+        got = doc.user_data["comity_chars"] = len(doc.text)
+    return got
 
 
 def sentence_ranges(doc: Doc) -> list[tuple[int, int]]:
@@ -126,8 +204,12 @@ def sentence_of(doc: Doc, i: int):  # type: ignore[no-untyped-def]
     import bisect
 
     ranges = sentence_ranges(doc)
-    k = bisect.bisect_right([r[0] for r in ranges], i) - 1
-    a, b = ranges[max(k, 0)]
+    firsts = doc.user_data.get("comity_sent_firsts")
+    if firsts is None or firsts[0] is not ranges:
+        # the sentences' first tokens (ints only: a Span kept in the doc would make a reference cycle,
+        # and the doc would wait for the garbage collector instead of going when the article does)
+        firsts = doc.user_data["comity_sent_firsts"] = (ranges, [r[0] for r in ranges])
+    a, b = ranges[max(bisect.bisect_right(firsts[1], i) - 1, 0)]
     return doc[a:b]
 
 
@@ -179,6 +261,7 @@ class Analysis:
     )  # id(trigger) -> the verb it is coordinated with
     switches: list[tuple[Trigger, list[tuple[str, str, str]]]] = field(default_factory=list)
     mention_ends: list[int] = field(default_factory=list)
+    memo: dict = field(default_factory=dict)  # what the stages work out once per article
 
     def stop(self, by: str, why: str = "") -> None:
         self.stopped = by

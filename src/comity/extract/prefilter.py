@@ -25,12 +25,14 @@ def keyword_hits(lex: Lexicon, low: str) -> list[tuple[int, int, tuple]]:
     """(start, end, categories) of every keyword at a word start (whole words where asked)."""
     out = []
     n = len(low)
-    for end, (length, cats) in lex.prefilter.iter(low):
+    word = _WORD
+    # The automaton's value has the categories precomputed for both cases: the keyword ends at a word
+    # end (all its categories) or inside a word (only those that are prefixes).
+    for end, (length, _cats, at_end, inside) in lex.prefilter.iter(low):
         start = end - length + 1
-        if start > 0 and low[start - 1] in _WORD:
+        if start > 0 and low[start - 1] in word:
             continue
-        after = low[end + 1] if end + 1 < n else " "
-        keep = tuple(c for c, whole in cats if not whole or after not in _WORD)
+        keep = inside if end + 1 < n and low[end + 1] in word else at_end
         if keep:
             out.append((start, end + 1, keep))
     return out

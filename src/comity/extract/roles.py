@@ -23,7 +23,17 @@ from ..states import registry
 from ..vocab import SYMMETRIC, EventType
 from .actors import GOV_NOUNS, PREPS
 from .lexicon import Lexicon
-from .pipeline import Analysis, Candidate, Mention, Trigger, component, sentence_of
+from .pipeline import (
+    Analysis,
+    Candidate,
+    Mention,
+    Trigger,
+    actor_of,
+    component,
+    is_actor,
+    mention_of,
+    sentence_of,
+)
 
 STRONG = frozenset({";", ":", "—", "–", "(", ")", "\n", "\n\n"})
 #: Words that may stand between a subject and its verb.
@@ -234,7 +244,7 @@ REPORTING_VERBS = frozenset(
 
 
 def _actor(tok: Token) -> Mention | None:
-    return tok._.actor if tok._.is_actor else None
+    return actor_of(tok)
 
 
 def _prev_word(doc: Doc, i: int, lo: int) -> tuple[int, str]:
@@ -354,6 +364,16 @@ def _diplomatic(t: Trigger) -> bool:
     return not (words & NONDIP) or bool(words & DIP)
 
 
+_PARTIES: list = [None, frozenset()]
+
+
+def _parties(reg) -> frozenset[str]:  # type: ignore[no-untyped-def]
+    """The codes of the registry's states, worked out once a registry (it is loaded once a process)."""
+    if _PARTIES[0] is not reg:
+        _PARTIES[:] = [reg, frozenset(s.code for s in reg)]
+    return _PARTIES[1]
+
+
 class Roles:
     def __init__(self, an: Analysis) -> None:
         self.an = an
@@ -362,8 +382,7 @@ class Roles:
         self.last_embassy: tuple[str, str] | None = None
         self.last_embassies: list[tuple[str, str, float, list[int]]] = []
         self.last_pair: tuple[str, str, int] | None = None  # the last relations change: its pair and place
-        reg = registry()
-        self.parties = {s.code for s in reg}
+        self.parties = _parties(registry())
 
     # -- pieces -------------------------------------------------------------------------------
     def subject(self, t: Trigger, before: int | None = None) -> list[int]:
@@ -428,7 +447,7 @@ class Roles:
             if "noun" in t.flags:
                 return _coordinated_left(doc, found[0], lo)  # "Iranian bill demanding the expulsion of"
             for k in found:
-                if subjectish(self.an, doc[k]._.actor):
+                if subjectish(self.an, mention_of(doc[k])):
                     return _coordinated_left(doc, k, lo)
             return _coordinated_left(doc, found[0], lo)
         return []
@@ -532,7 +551,7 @@ class Roles:
                 continue
             owner = self.codes(doc, [mk])
             host = self.codes(doc, hk[:1])
-            if owner and host and owner[0] != host[0] and doc[mk]._.actor.kind != "capital":
+            if owner and host and owner[0] != host[0] and mention_of(doc[mk]).kind != "capital":
                 best = (owner[0], host[0])
         return best
 
@@ -545,15 +564,13 @@ class Roles:
                 j = k + 1
                 while j < hi and doc[j].lower_ in ("the", "a", "an"):
                     j += 1
-                if j < hi and doc[j].is_title and not doc[j]._.is_actor:
+                if j < hi and doc[j].is_title and not is_actor(doc[j]):
                     return True
         k = t.start - 1
         lo = t.sent.start
         while k > lo and (doc[k].lower_ in AUX_ADV or doc[k].is_digit):
             k -= 1
-        return bool(
-            k > lo and doc[k].is_title and not doc[k]._.is_actor and doc[k - 1].lower_ in ("and", "&")
-        )
+        return bool(k > lo and doc[k].is_title and not is_actor(doc[k]) and doc[k - 1].lower_ in ("and", "&"))
 
     def context_pair(self, t: Trigger) -> tuple[str, str] | None:
         """The two states of the passage: a pair reference or "X and Y" nearby, else the two named in
@@ -593,7 +610,7 @@ class Roles:
     def codes(self, doc: Doc, idxs: list[int]) -> list[str]:
         out: list[str] = []
         for i in idxs:
-            for c in doc[i]._.actor.codes:
+            for c in mention_of(doc[i]).codes:
                 if c not in out:
                     out.append(c)
         return out
@@ -674,8 +691,8 @@ class Roles:
         if btw:
             ks = _coordinated_right(doc, btw[0], t.sent.end)
             cs = self.codes(doc, ks)
-            if len(cs) == 1 and len(doc[btw[0]]._.actor.codes) == 2:
-                cs = list(doc[btw[0]]._.actor.codes)
+            if len(cs) == 1 and len(mention_of(doc[btw[0]]).codes) == 2:
+                cs = list(mention_of(doc[btw[0]]).codes)
             if len(cs) >= 2:
                 return [(cs[0], cs[1], 1.0, ks)]
         if "anaphor" in flags:
@@ -745,7 +762,7 @@ class Roles:
         cap_host: list[str] = []
         if (
             owner_k is not None
-            and doc[owner_k]._.actor.kind == "capital"
+            and mention_of(doc[owner_k]).kind == "capital"
             and doc[owner_k + 1].lower_ not in ("'s", "'")
         ):
             cap_host, owners, owner_k = owners, [], None  # "the Tehran embassy": the embassy in Tehran
@@ -913,7 +930,7 @@ class Roles:
             targets, conf = ([tg] if tg else []), conf * c
         if not expellers or not targets:
             return []
-        if len(targets) > 1 and len(targets_k) == 1 and doc[targets_k[0]]._.actor.ref != "group":
+        if len(targets) > 1 and len(targets_k) == 1 and mention_of(doc[targets_k[0]]).ref != "group":
             targets = targets[:1]
         return [(e, tg, conf, targets_k + left) for e in expellers for tg in targets if tg != e]
 
@@ -948,11 +965,11 @@ class Roles:
         if objs:
             objs = _coordinated_right(doc, objs[-1], hi)
         obj_codes = [c for c in self.codes(doc, objs) if c not in subj_codes]
-        if not obj_codes and len(objs) == 1 and doc[objs[0]]._.actor.ref == "pronoun":
+        if not obj_codes and len(objs) == 1 and mention_of(doc[objs[0]]).ref == "pronoun":
             # "recognising it in 2008": the state named last before, not the one recognising
             from .actors import mentions_before
 
-            m = doc[objs[0]]._.actor
+            m = mention_of(doc[objs[0]])
             for x in reversed(mentions_before(self.an, m.start, 300)):
                 if x.kind != "ref" and len(x.codes) == 1 and x.codes[0] not in subj_codes:
                     obj_codes, conf = [x.codes[0]], conf * 0.9

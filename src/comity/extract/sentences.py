@@ -81,8 +81,10 @@ def make_sentences(lex: Lexicon, max_paragraph: int = 3000, reach: int = 800, ma
                 parts.append("\n" + " " * (gap - 1) if gap > 1 else "\n")
             parts.append(an.norm[s:e])
             pos = e
-        doc = nlp("".join(parts))
+        joined = "".join(parts)
+        doc = nlp(joined)
         doc._.offset = first
+        doc.user_data["comity_chars"] = len(joined)  # spaCy keeps the text as given
         an.docs = [doc]
 
     return sentences

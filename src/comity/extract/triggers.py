@@ -5,13 +5,22 @@ forms, with ACTOR standing for a state mention. "block" phrases (an anniversary 
 "recognize the importance of", talks on normalisation) cancel any trigger they overlap. Of
 overlapping triggers the longest wins ("told to withdraw its ambassador" is an expulsion, not a
 recall).
+
+The Matcher is the costly part (a few microseconds per token and rule), so the rules are grouped by
+the word they cannot do without (their gate) and each group runs only over the runs of sentences
+holding it; within such a run, only the rules whose every required token has one of its words there
+(``Rule.requires``) are run, and the group not at all when none are. This only leaves out Matcher
+calls that cannot match: the triggers found are the same.
 """
 
 from __future__ import annotations
 
-from spacy.attrs import LOWER, SENT_START
+from collections.abc import Iterable
 
-from .lexicon import BOUNDARY, Lexicon
+from spacy.attrs import ENT_TYPE, LOWER, SENT_START
+from spacy.matcher import Matcher
+
+from .lexicon import BOUNDARY, STATE_LABEL, Lexicon
 from .pipeline import Analysis, Trigger, component, sentence_of
 
 #: At most this many trigger phrases per article are taken further (a page of a hundred changes is a list).
@@ -73,11 +82,59 @@ class _Range:
         self.start, self.end = start, end
 
 
+#: Stands for "a state mention" among the words of a stretch of text (no string hashes to it).
+_ACTOR_KEY = -1
+
+
 @component("triggers")
 def make_triggers(lex: Lexicon):
     rules = lex.rules
     vocab = lex.nlp.vocab
-    gated = [(frozenset(vocab.strings.add(w) for w in gate), m) for gate, m in lex.gated]
+    state_label = vocab.strings.add(STATE_LABEL)
+
+    def key(w: str) -> int:
+        return _ACTOR_KEY if w == "ACTOR" else vocab.strings.add(w)
+
+    by_gate: dict[frozenset[str], list] = {}
+    for r in rules.values():
+        by_gate.setdefault(r.gate, []).append(r)
+    # Per group: its gate, its Matcher, its rules (in the Matcher's order) and for each rule the words
+    # (as string hashes) one of which each token it cannot do without must be. A stretch of text that
+    # lacks them for a rule holds no match of that rule: the Matcher runs there with only the rules
+    # that may match (a Matcher of those rules, in the same order, gives the same matches in the same
+    # order, the patterns being matched independently), and not at all when none may.
+    # (The gate is one of each rule's needs, and is met wherever the group runs: it is left out.)
+    gated = [
+        (
+            frozenset(vocab.strings.add(w) for w in gate),
+            m,
+            by_gate.get(gate, []),
+            [
+                tuple(frozenset(key(w) for w in req) for req in r.requires if not gate or req != gate)
+                for r in by_gate.get(gate, [])
+            ],
+        )
+        for gate, m in lex.gated
+    ]
+    subsets: dict[tuple[int, tuple[int, ...]], Matcher] = {}
+
+    def possible(reqs: list[tuple[frozenset[int], ...]], which: Iterable[int], words: set[int]) -> tuple:
+        """The rules (of ``which``) each of whose needs has a word in ``words``."""
+        lacks = words.isdisjoint
+        return tuple(i for i in which if not any(map(lacks, reqs[i])))
+
+    def matcher_of(g: int, which: tuple[int, ...]) -> Matcher:
+        _gate, m, group, _reqs = gated[g]
+        if len(which) == len(group):
+            return m
+        got = subsets.get((g, which))
+        if got is None:
+            if len(subsets) > 1024:
+                subsets.clear()
+            got = subsets[(g, which)] = Matcher(vocab)
+            for i in which:
+                got.add(group[i].key, [group[i].pattern], greedy="LONGEST")
+        return got
 
     def triggers(an: Analysis) -> None:
         found: list[Trigger] = []
@@ -85,14 +142,23 @@ def make_triggers(lex: Lexicon):
             blocks: list[tuple[int, int]] = []
             cands: list[Trigger] = []
             # Each group of rules runs only over the sentences that hold its gate word.
-            arr = doc.to_array([LOWER, SENT_START])
+            arr = doc.to_array([LOWER, SENT_START, ENT_TYPE])
             lows = arr[:, 0].tolist()
+            states = [v == state_label for v in arr[:, 2].tolist()]
             starts = [i for i, v in enumerate(arr[:, 1].tolist()) if v == 1 or i == 0] + [len(doc)]
             sents = []
             for a, b in zip(starts, starts[1:], strict=False):
                 sents.append((_Range(a, b), set(lows[a:b])))
+            everywhere = set(lows)
+            if any(states):
+                everywhere.add(_ACTOR_KEY)
             matches = []
-            for gate, m in gated:
+            for g, (gate, _m, group, reqs) in enumerate(gated):
+                if gate and gate.isdisjoint(everywhere):
+                    continue
+                live = possible(reqs, range(len(group)), everywhere)
+                if not live:
+                    continue  # no rule of the group can match anywhere in the doc
                 run_start = run_end = -1
                 spans = []
                 for sent, words in sents:
@@ -106,7 +172,15 @@ def make_triggers(lex: Lexicon):
                 if run_end > run_start >= 0:
                     spans.append((run_start, run_end))
                 for s0, s1 in spans:
-                    for match_id, start, end, align in m(doc[s0:s1], with_alignments=True):
+                    which = live
+                    if len(spans) > 1 or s0 > 0 or s1 < len(doc):
+                        words = set(lows[s0:s1])
+                        if any(states[s0:s1]):
+                            words.add(_ACTOR_KEY)
+                        which = possible(reqs, live, words)
+                        if not which:
+                            continue
+                    for match_id, start, end, align in matcher_of(g, which)(doc[s0:s1], with_alignments=True):
                         matches.append((match_id, start + s0, end + s0, align))
             for match_id, start, end, align in matches:
                 rule = rules[vocab.strings[match_id]]
