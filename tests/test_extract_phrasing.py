@@ -245,3 +245,151 @@ def test_each_side_keeps_its_own_day():
         "expel_diplomats DEU TCD 2023-04-12 asserted",
         "expel_diplomats TCD DEU 2023-04-07 asserted",
     ]
+
+
+# -- elliptical changes, coordinated actors, denials and dates (news wire phrasings) -------------------
+
+ELLIPSIS = [
+    # "followed suit", "did the same", "took the same step", "followed in <date>": the change just before,
+    # by the new state, with its own date
+    (
+        "Ghana expelled two Ivorian diplomats on Monday, and Togo followed suit.",
+        [
+            "expel_diplomats GHA CIV 2024-02-12 asserted",
+            "expel_diplomats TGO CIV 2024-02-12 asserted",
+        ],
+    ),
+    (
+        "Uruguay recognised Palestine in 2011. Paraguay and Peru did the same in 2012.",
+        [
+            "recognize PER PSE 2012 asserted",
+            "recognize PRY PSE 2012 asserted",
+            "recognize URY PSE 2011 asserted",
+        ],
+    ),
+    (
+        "Senegal cut diplomatic ties with Gambia in 1990, and Guinea took the same step in 1991.",
+        ["sever GIN GMB 1991 asserted", "sever GMB SEN 1990 asserted"],
+    ),
+    (
+        "Norway established relations with Namibia in 1990 and Denmark followed in 1992.",
+        ["establish DNK NAM 1992 asserted", "establish NAM NOR 1990 asserted"],
+    ),
+    # the state that underwent the change and does the same acts on the one that made it
+    (
+        "Latvia expelled three Belarusian diplomats in May 2021. Belarus did the same a day later.",
+        [
+            "expel_diplomats BLR LVA 2021-05 asserted",
+            "expel_diplomats LVA BLR 2021-05 asserted",
+        ],
+    ),
+    # "recognition by A ... and by B <date>": of the state recognised just before
+    (
+        "Chile recognised Palestine on Tuesday. The move follows recognition by Peru last month and by "
+        "Bolivia on January 9.",
+        [
+            "recognize BOL PSE 2024-01-09 asserted",
+            "recognize CHL PSE 2024-02-13 asserted",
+            "recognize PER PSE 2024-01 asserted",
+        ],
+    ),
+    # a modal "same" keeps its own modality
+    (
+        "Malta recognised Palestine on Monday, and Cyprus said it was considering doing the same.",
+        ["recognize CYP PSE None speculative", "recognize MLT PSE 2024-02-12 asserted"],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", ELLIPSIS, ids=[t[:40] for t, _ in ELLIPSIS])
+def test_elliptical_changes(text, expected):
+    assert rows(text) == expected
+
+
+ELLIPSIS_NOT_EVENTS = [
+    # no change right before it, or no state doing the same
+    "Ghana's football federation followed suit after the ruling.",
+    "Kenya raised tariffs on Ugandan sugar. Tanzania did the same in March.",
+    "Officials from several ministries did the same on Friday.",
+    # the change is far back: not the one meant
+    "Peru expelled the Bolivian ambassador in 2019.\n\nFarmers protested for weeks.\n\nPrices rose in "
+    "April.\n\nThe army held exercises.\n\nEcuador did the same in May.",
+]
+
+
+@pytest.mark.parametrize("text", ELLIPSIS_NOT_EVENTS, ids=[t[:40] for t in ELLIPSIS_NOT_EVENTS])
+def test_elliptical_not_events(text):
+    assert [r for r in rows(text) if "BOL" not in r.split()[1:3] or "ECU" in r] == []
+
+
+def test_same_spelled_out_is_not_the_change_before():
+    # the clause after it says what the step was: not a second recognition
+    got = rows(
+        "Nauru recognised Kosovo in 2008. Tonga took the same step in 2012, becoming the first to do so."
+    )
+    assert "recognize TON XKX 2012 asserted" in got
+    got = rows("Nauru recognised Kosovo in 2008. Tonga took the same step in 2012, revoking its recognition.")
+    assert not any(r.startswith("recognize TON") for r in got)
+
+
+COORDINATED = [
+    # coordinated actors of one clause do not make the partner of another clause's subject
+    (
+        "Nicaragua expelled a bishop in February. Ecuador and Peru recalled their ambassadors on March 3, the "
+        "same day Panama severed diplomatic relations. Nicaragua's government has faced growing isolation.",
+        [
+            "recall_ambassador ECU NIC 2023-03-03 asserted",
+            "recall_ambassador PER NIC 2023-03-03 asserted",
+            "sever NIC PAN 2023-03-03 asserted",
+        ],
+    ),
+    # "pulled its ambassador out of <capital>"
+    (
+        "Canada, which pulled its ambassador out of Bamako on Sunday, said it would run its Malian "
+        "operations from Senegal.",
+        ["recall_ambassador CAN MLI 2024-02-11 asserted"],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", COORDINATED, ids=[t[:40] for t, _ in COORDINATED])
+def test_coordinated_parties(text, expected):
+    assert rows(text) == expected
+
+
+DENIALS_AND_DATES = [
+    ("Chile did not plan to open an embassy in Tirana.", ["embassy_open CHL ALB None negated"]),
+    (
+        'Kuwait\'s emir said that breaking off relations with Iraq was "not possible".',
+        ["sever IRQ KWT None negated"],
+    ),
+    (
+        'Ties ended two years of "no contact, no trade", and Cuba and Angola established diplomatic '
+        "relations at the end of May 2023.",
+        ["establish AGO CUB 2023-05 asserted"],
+    ),
+    (
+        "Last December Honduras restored relations with Cuba.",
+        ["restore CUB HND 2023-12 asserted"],
+    ),
+    (
+        "Qatar recalled its ambassador from Chad in June 2017. Chad closed the Qatari embassy at the time.",
+        ["embassy_close QAT TCD 2017-06 asserted", "recall_ambassador QAT TCD 2017-06 asserted"],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", DENIALS_AND_DATES, ids=[t[:40] for t, _ in DENIALS_AND_DATES])
+def test_denials_and_dates(text, expected):
+    assert rows(text) == expected
+
+
+NON_STATE_PARTNERS = [
+    "The national football federation said on Monday it had cut ties with its kit supplier.",
+    "Many countries that broke with Israel after the 1973 war have since restored ties.",
+]
+
+
+@pytest.mark.parametrize("text", NON_STATE_PARTNERS, ids=[t[:40] for t in NON_STATE_PARTNERS])
+def test_non_state_partners(text):
+    assert [r for r in rows(text) if r.endswith("asserted")] == []

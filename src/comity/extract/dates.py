@@ -125,7 +125,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_month",
         re.compile(
-            r"\b(?P<rel>last|next|this|earlier\s+this|later\s+this|since\s+last|late\s+last|early\s+last)\s+"
+            r"\b(?P<rel>(?i:last|next|this|earlier\s+this|later\s+this|since\s+last|late\s+last|early\s+last))\s+"
             + _g(_MONTH, "m").replace("May|", "May|")
             + r"(?!\.?\s+[0-3]?\d\b)"
         ),
@@ -169,6 +169,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "anchored",
         re.compile(
             r"\b(?:(?P<same>(?:the|that)\s+(?:very\s+)?same|that)\s+(?P<su>day|month|year)"
+            r"|(?P<att>at\s+the\s+time|within\s+hours)"
             r"|(?P<fol>the\s+(?:following|previous|preceding)|the\s+next)\s+(?P<fu>day|month|year)"
             r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<lu>day|month|year)s?"
             r"\s+(?P<dir>later|earlier|afterwards))\b",
@@ -178,7 +179,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "weekday",
         re.compile(
-            r"(?:\b(?P<rel>last|next|this|on|since|early|late|effective|from|until|by|before|as\s+of)\s+)?"
+            r"(?:\b(?P<rel>(?i:last|next|this)|on|since|early|late|effective|from|until|by|before|as\s+of)\s+)?"
             r"(?<![\w-])(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)s?\b"
         ),
     ),
@@ -336,6 +337,9 @@ def _find_dates(text: str, offset: int = 0) -> list[DateMention]:
                 elif kind == "anchored":
                     if gd.get("su"):
                         dm.rel, dm.unit, dm.n = "same", gd["su"].lower(), 0
+                    elif gd.get("att"):
+                        # "severed relations at the time", "followed within hours": the story's date
+                        dm.rel, dm.unit, dm.n = "same", "day", 0
                     elif gd.get("fu"):
                         fol = gd["fol"].lower().split()[-1]
                         if fol == "next" and gd["fu"].lower() != "day":
@@ -522,6 +526,8 @@ def anchor_before(text: str, pos: int, published: date | None, window: int = 150
     for dm in reversed(find_dates(text[lo:pos], lo)):
         if dm.kind == "anchored" or (dm.rel or "") in BOUNDS or _is_metadata(text, dm):
             continue
+        if re.search(r"\b(?:by|until|till|before|leave)\s+$", text[max(0, dm.start - 8) : dm.start], re.I):
+            continue  # "ordered to leave by Feb. 7": a deadline, not the story's date
         ctx = last_year_before(text, dm.start) if dm.kind == "month_that_year" else None
         got = resolve(dm, published, context_year=ctx)
         if got:
@@ -728,6 +734,19 @@ def _stage() -> None:
                     if "since" in t.flags and cc.date_source != "explicit":
                         continue  # "has had an embassy there" with no "since": a standing state
                     out.append(cc)
+            for c in out:
+                # "Bahrain followed suit": on the day of the change it repeats, unless it says when
+                src = c.antecedent
+                if (
+                    src is not None
+                    and c.date_source != "explicit"
+                    and c.modality == "asserted"
+                    and src.date is not None
+                    and src.date_source == "explicit"
+                ):
+                    c.date, c.date_source = src.date, "explicit"
+                    c.notes.append("date of the change before")
+                    c.epoch = _epoch(c, pub, current_days)
             carry_dates(an, out, cache, pub, current_days)
             an.candidates = out
 
@@ -854,9 +873,11 @@ def _choose(
             continue  # another change stands between: the date is that one's
         purpose = t.verb > 0 and doc[t.verb - 1].lower_ == "to"  # "broke them off in 2002 to recognise"
         when = re.match(r"[\s,]*when\b", an.norm[dm.end : t.char_start], re.I) is not None
+        # "..., the same day Bolivia severed relations": an anchored phrase opens the clause it dates
+        opens = dm.kind == "anchored" and re.fullmatch(r"[\s\w'.-]{0,40}", an.norm[dm.end : t.char_start])
         if (
             dm.end <= t.char_start
-            and not (purpose or when)
+            and not (purpose or when or opens)
             and any(lo - 60 <= s and e <= dm.start for s, e in siblings)
         ):
             continue  # "cut ties with A on Thursday and restored ties with B": Thursday is the cut's

@@ -129,7 +129,7 @@ def make_nlp() -> Language:
 @dataclass
 class Rule:
     key: str  # unique matcher key
-    type: str  # an EventType value or "block"
+    type: str  # an EventType value, "block", or "same" (the change named just before, by another state)
     flags: frozenset[str]
     confidence: float
     source: str
@@ -236,7 +236,7 @@ def _words(atom: str, macros: dict[str, list[str]]) -> list[str]:
 def parse_rules(text: str) -> list[Rule]:
     macros: dict[str, list[str]] = {}
     rules: list[Rule] = []
-    known = {t.value for t in EventType} | {"block"}
+    known = {t.value for t in EventType} | {"block", "same"}
     for lineno, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):

@@ -158,6 +158,14 @@ def clause_start(doc: Doc, verb: int, limit: int = WINDOW) -> int:
     while k >= lo and verb - k <= limit:
         if doc[k].lower_ in LEFT_STOP or doc[k].text in STRONG:
             return k + 1
+        if (
+            doc[k].lower_ == "and"
+            and k - 1 >= lo
+            and doc[k - 1].text in (",", '"', "”", "'")
+            and k + 1 < verb
+            and (doc[k + 1]._.is_actor or (doc[k + 1].lower_ == "the" and doc[k + 2]._.is_actor))
+        ):
+            return k + 1  # '... "no war, no peace", and Eritrea and Somalia established': a new clause
         k -= 1
     return max(lo, k + 1)
 
@@ -277,6 +285,17 @@ def right_modality(lex: Lexicon, t: Trigger) -> str | None:
         words.append("ACTOR" if is_actor(doc[k]) else doc[k].lower_)
     cues = find_cues(words, lex.cues.right, lex.cues.max_len)
     return cues[0][2] if cues else None
+
+
+def _gerund_subject(t: Trigger) -> bool:
+    """Is the trigger a gerund that opens its clause ("... that cutting off relations with Israel was not
+    possible")? What is said of it comes after it, as for a noun."""
+    doc = t.doc
+    v = t.verb
+    if not doc[v].lower_.endswith("ing") or v != t.start:
+        return False
+    lo = sentence_of(doc, v).start
+    return v == lo or doc[v - 1].lower_ in ("that", ",", '"', "“", ":")
 
 
 def tense_of(t: Trigger) -> str:
@@ -456,7 +475,7 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
             mod, cue = pmod, pcue
         if not _aux(t):
             return mod, cue, ptense, pbg
-    if ("noun" in t.flags or "intrans" in t.flags) and mod == "asserted":
+    if ("noun" in t.flags or "intrans" in t.flags or _gerund_subject(t)) and mod == "asserted":
         rm = right_modality(lex, t)
         if rm:
             mod, cue = rm, "(after)"

@@ -234,6 +234,7 @@ class Candidate:
     epoch: str = "unknown"  # current (today's news) | past (a dated background fact) | unknown | other
     date_span: tuple[int, int] | None = None  # the date phrase, char offsets in the analysed text
     subject_index: tuple[int, int] | None = None  # (i, n): the i-th of n coordinated acting states
+    antecedent: Candidate | None = None  # an elliptical change's model ("Bahrain followed suit")
 
 
 @dataclass

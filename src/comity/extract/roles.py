@@ -17,6 +17,8 @@ state mention is one token):
 
 from __future__ import annotations
 
+import re
+
 from spacy.tokens import Doc, Token
 
 from ..states import registry
@@ -232,6 +234,14 @@ HEAD_MODS = frozenset(
     ]
 )
 BILATERAL_HEADS = frozenset({"embassies"})
+#: Partners that are no state: "cut ties with its kit supplier", "broke with the club".
+NONSTATE_PARTNERS = frozenset(
+    ["supplier", "suppliers", "sponsor", "sponsors", "sponsorship", "manufacturer", "club", "clubs", "company",
+     "companies", "firm", "firms", "brand", "brands", "bank", "banks", "federation", "league", "team",
+     "coach", "player", "players", "church", "university", "universities", "charity", "broadcaster",
+     "network", "airline", "contractor", "contractors", "lobbyist", "lobbyists", "agency", "label", "band",
+     "singer", "artist", "streamer", "retailer", "insurer", "outfitter", "kit"]
+)  # fmt: skip
 #: Plural nouns for unnamed states: "Several Arab states have restored relations", "140 countries recognise".
 GENERIC_AGENTS = frozenset(
     ["states", "countries", "nations", "governments", "members", "capitals", "powers", "others", "allies"]
@@ -282,6 +292,8 @@ def _generic_agent(doc: Doc, i: int, lo: int) -> bool:
     k = i - 1
     while k >= lo and (doc[k].lower_ in AUX_ADV or doc[k].is_digit) and _actor(doc[k]) is None:
         k -= 1
+    if k > lo and doc[k].lower_ in ("that", "which", "who"):
+        k -= 1  # "many countries that broke with Israel"
     return k >= lo and doc[k].lower_ in GENERIC_AGENTS and _actor(doc[k]) is None
 
 
@@ -382,6 +394,7 @@ class Roles:
         self.last_embassy: tuple[str, str] | None = None
         self.last_embassies: list[tuple[str, str, float, list[int]]] = []
         self.last_pair: tuple[str, str, int] | None = None  # the last relations change: its pair and place
+        self.last_recognised: str | None = None  # the state the last recognition was of
         self.parties = _parties(registry())
 
     # -- pieces -------------------------------------------------------------------------------
@@ -523,6 +536,8 @@ class Roles:
             m = _actor(doc[k])
             if m is None or len(m.codes) != 1 or m.codes[0] in exclude:
                 continue
+            if self.acts_elsewhere(t, k):
+                continue  # "X and Y recalled their ambassadors, the same day Z severed relations": Z acts
             d = abs(k - t.start)
             if best is None or d < best[0]:
                 best = (d, m.codes[0])
@@ -535,6 +550,34 @@ class Roles:
         if ranked and sal[ranked[0]] >= 2 and sal[ranked[0]] > sal[ranked[1]]:
             return ranked[0], 0.7
         return None, 0.0
+
+    def acts_elsewhere(self, t: Trigger, k: int) -> bool:
+        """Is the name at token k the subject right before another trigger of the sentence that names no
+        partner itself ("..., the same day Bolivia severed diplomatic relations": with the same state)?"""
+        doc = t.doc
+        for other in self.an.triggers:
+            if other is t or other.doc is not doc or not (k < other.start < t.sent.end):
+                continue
+            if other.start < t.sent.start or "passive" in other.flags or "intrans" in other.flags:
+                continue
+            if k < t.start < other.start:
+                return False  # the trigger itself comes first: k is its complement
+            j = k + 1
+            while j < other.start and (
+                doc[j].lower_ in AUX_ADV or doc[j].lower_ in ("and", ",") or _actor(doc[j]) is not None
+            ):
+                j += 1
+            if j != other.start:
+                continue
+            hi = min(t.sent.end, other.end + 6)
+            named = [
+                x
+                for x in range(other.start, hi)
+                if _actor(doc[x]) is not None and doc[x]._.actor.ref != "pronoun"  # not "their ambassadors"
+            ]
+            if not named:
+                return True
+        return False
 
     def embassy_before(self, t: Trigger) -> tuple[str, str] | None:
         """(owner, host) of the last embassy named with both before the trigger ("the Mexican embassy
@@ -566,6 +609,15 @@ class Roles:
                     j += 1
                 if j < hi and doc[j].is_title and not is_actor(doc[j]):
                     return True
+            if doc[k].lower_ == "with":
+                # "cut ties with its long-time kit supplier": a company, a club, a person
+                for j in range(k + 1, min(t.sent.end, k + 6)):
+                    if doc[j].text in STRONG or doc[j].lower_ in CLAUSE_END:
+                        break
+                    if doc[j]._.is_actor and doc[j]._.actor.ref != "pronoun":
+                        break
+                    if doc[j].lower_ in NONSTATE_PARTNERS:
+                        return True
         k = t.start - 1
         lo = t.sent.start
         while k > lo and (doc[k].lower_ in AUX_ADV or doc[k].is_digit):
@@ -672,6 +724,8 @@ class Roles:
             c.confidence = t.rule.confidence * conf
             c.tokens = sorted(set(toks + used + list(range(t.start, t.end))))
             cands.append(c)
+        if cands and typ == "recognize":
+            self.last_recognised = cands[-1].b
         # "Mali and Burkina Faso expelled ... in 2022 and 2023": which acting state is which (for dates)
         if cands and typ in SYMMETRIC:
             self.last_pair = (cands[0].a, cands[0].b, t.char_start)
@@ -844,6 +898,8 @@ class Roles:
         if not senders:
             senders = self.codes(doc, subj)
         posts_k = self.after_head(doc, head, hi, ("to", "from", "in", "at", "of"))
+        if not posts_k and doc[t.end - 1].lower_ == "out":
+            posts_k = self.after_head(doc, t.end - 1, hi, ("of", "from"))  # "pulled its ambassador out of X"
         if not posts_k:
             posts_k = [k for g, k in comps if g in ("from", "to") and k > head][:1]
         posts = [c for c in self.codes(doc, posts_k) if c not in senders]
@@ -939,6 +995,18 @@ class Roles:
         hi = t.sent.end
         flags = t.flags
         actors_in = [k for k in range(t.start, t.end) if _actor(doc[k]) is not None]
+        if "by" in flags:
+            # "recognition by Spain, Ireland and Norway": of the state last recognised in the passage
+            by = _coordinated_right(doc, t.end - 1, hi)
+            self.subjects[id(t)] = by
+            by_codes = self.codes(doc, by)
+            obj = self.last_recognised
+            if obj is None:
+                sal = self.an.salience
+                ranked = sorted((c for c in sal if c not in by_codes), key=lambda c: -sal[c])
+                if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]):
+                    obj = ranked[0]
+            return [(a, obj, 0.9, by) for a in by_codes if obj and a != obj]
         subj_codes = self.codes(doc, subj)
         conf = 1.0
         if not subj_codes:
@@ -993,6 +1061,9 @@ def make_roles(lex: Lexicon):
         r = Roles(an)
         cands: list[Candidate] = []
         for t in an.triggers:
+            if t.type == "same":
+                cands.extend(_same(r, t, cands))
+                continue
             got = r.assign(t)
             if t.type == "establish" and "switch" in t.flags:
                 # "switch ties from Taipei to Beijing": established with the one, severed with the other
@@ -1032,4 +1103,76 @@ def _switch_ties(r: Roles, t: Trigger, got: list[Candidate]) -> list[Candidate]:
         )
         c.tokens = sorted(set(r.subjects.get(id(t), []) + list(range(t.start, t.end))))
         out.append(c)
+    return out
+
+
+#: How many words after an elliptical change may hold the change it stands for ("Kuwait did the same the
+#: following day, recalling its ambassador": the recall is told, not the change before).
+SAME_SPELLED_OUT = 12
+
+
+SPELLED_OUT_STEMS = (
+    "revok", "withdr", "rescind", "recall", "expel", "sever", "cutting", "break", "broke", "suspend",
+    "clos", "shut", "open", "reopen", "recogni", "derecogni", "establish", "restor", "downgrad", "upgrad",
+    "ordering", "asking", "giving", "declaring",
+)  # fmt: skip
+
+
+def _adjacent(between: str) -> bool:
+    """Does the text between two phrases hold no whole sentence (they are in one sentence or in two
+    sentences in a row)?"""
+    pieces = re.split(r"[.!?][\"”’')]*\s+|\s*\n+\s*", between)
+    return not any(p.strip(" -•*") for p in pieces[1:-1])
+
+
+def _same(r: Roles, t: Trigger, before: list[Candidate]) -> list[Candidate]:
+    """An elliptical change: "Bahrain followed suit", "Bulgaria and Slovenia did the same in March",
+    "Jordan followed in 1994", "recognition by A last month and by B on June 4". The type and the other
+    party are those of the change named just before (in this sentence or the one before it); the acting
+    states are this phrase's own (a state that underwent that change and now does the same acts on the
+    one that made it: retaliation)."""
+    doc = t.doc
+    if "by" in t.flags:
+        subj = _coordinated_right(doc, t.end - 1, t.sent.end)
+    else:
+        subj = r.subject(t)
+        r.an.coord_parent.pop(id(t), None)  # the modality is this phrase's own
+    r.subjects[id(t)] = subj
+    actors = r.codes(doc, subj)
+    if not actors:
+        return []
+    # the change it stands for may be spelled out right after it ("took the same step, becoming the first
+    # to revoke its recognition"): then that is the change told, not the one before
+    for k in range(t.end, min(t.sent.end, t.end + SAME_SPELLED_OUT)):
+        if doc[k].lower_.startswith(SPELLED_OUT_STEMS):
+            return []
+    prev = [c for c in before if c.trigger.doc is doc and c.trigger.end <= t.start]
+    if not prev:
+        return []
+    pt = prev[-1].trigger
+    if "by" in t.flags and not ("by" in pt.flags and pt.sent.start == t.sent.start):
+        return []
+    if t.char_start - pt.char_end > 600 or not _adjacent(r.an.norm[pt.char_end : t.char_start]):
+        return []
+    out: list[Candidate] = []
+    seen: set[tuple[str, str, str]] = set()
+    for p in prev:
+        if p.trigger is not pt:
+            continue
+        for a in actors:
+            if a == p.a:
+                continue
+            b = p.a if a == p.b else p.b
+            if a == b or (p.type, a, b) in seen or registry().not_foreign(a, b):
+                continue
+            seen.add((p.type, a, b))
+            c = Candidate(trigger=t, type=p.type, a=a, b=b, confidence=t.rule.confidence * 0.95)
+            c.tokens = sorted(set(subj + list(range(t.start, t.end))))
+            c.notes.append("same as the change before")
+            c.antecedent = p
+            out.append(c)
+    actors_in_order = list(dict.fromkeys(c.a for c in out))
+    if len(actors_in_order) > 1:
+        for c in out:
+            c.subject_index = (actors_in_order.index(c.a), len(actors_in_order))
     return out
