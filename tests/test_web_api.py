@@ -532,3 +532,78 @@ def test_ingest_an_article_runs_the_extractor_and_stores_its_events(client):
     s = client.get("/api/pairs/Bhutan/Germany", params={"as_of": "2021-01-01"}).json()
     assert s["status"] == "relations" and s["since"] == "2020-11-25"
     assert [x["outlet"] for x in s["sources"]] == ["Example Wire"]
+
+
+# -- hardening: what schemathesis and hand probes found (each was a 500 before) -------------------------
+def test_documents_are_validated_before_they_reach_the_database(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+
+    def source(**fields: object) -> dict:
+        return {"kind": "news", "title": "A title", "content_hash": "c0ffee", **fields}
+
+    def one(**fields: object) -> dict:
+        return {"type": "establish", "a": "KOR", "b": "USA", "date": "2024-01-01", **fields}
+
+    bad = [
+        ({"source": source(title=None)}, "title"),  # was a NOT NULL IntegrityError
+        ({"source": source(kind=None)}, "kind"),
+        ({"source": source(content_hash=None)}, "content_hash"),
+        ({"source": source(title=5)}, "title"),
+        ({"source": source(outlet=["x"])}, "outlet"),
+        ({"source": source(url=5)}, "url"),  # was stored as it came
+        ({"source": source(title="nul \x00 inside")}, "NUL"),  # PostgreSQL refuses what SQLite took
+        ({"source": source(kind="k" * 33)}, "kind"),
+        ({"source": source(published="2024-02-30")}, "not a date"),
+        ({"source": source(), "assertions": [one(confidence=10**400)]}, "confidence"),  # OverflowError
+        ({"source": source(), "assertions": [one(confidence=2)]}, "confidence"),
+        ({"source": source(), "assertions": [one(a="ZZZ")]}, "not a state code"),
+        ({"source": source(), "assertions": [one(a=5)]}, "a"),
+        ({"source": source(), "assertions": [one(span=[5, 1])]}, "span"),
+        ({"source": source(), "assertions": [one(span=[0, 10**30])]}, "span"),
+        ({"source": source(), "assertions": [one(date="99999")]}, "not a date"),
+        ({"source": source(), "assertions": [one(b="KOR")]}, "two different parties"),
+        ({"source": source(), "subject": ["x"]}, "subject"),
+        ({"source": source(), "problems": "abc"}, "problems"),
+        ({"source": source(), "extra": 1}, "extra"),
+    ]
+    for doc, words in bad:
+        r = client.post("/api/ingest", json={"documents": [doc]}, headers=auth)
+        assert r.status_code == 422, (doc, r.text)
+        assert "not a document" in r.text and words in r.text, (doc, r.text)
+    # not UTF-8 at all: the error echoes the body back, which must not break the error itself
+    r = client.post(
+        "/api/ingest", content=b"^9)\xcf\x0e", headers={**auth, "content-type": "application/json"}
+    )
+    assert r.status_code == 422 and "Invalid JSON" in r.text
+
+
+def test_lone_surrogates_are_refused_with_422(client):
+    for body in (
+        b'{"text": "Cuba and Korea \\ud800 established relations."}',
+        b'{"text": "Cuba and Korea established relations.", "title": "\\udfff"}',
+    ):
+        for path in ("/api/extract", "/api/check"):
+            r = client.post(path, content=body, headers={"content-type": "application/json"})
+            assert r.status_code == 422 and "lone surrogate" in r.text, (path, body, r.text)
+
+
+def test_the_token_is_compared_in_constant_time(client, monkeypatch):
+    import hmac
+
+    seen: list[tuple[bytes, bytes]] = []
+    real = hmac.compare_digest
+
+    def spy(a, b):  # type: ignore[no-untyped-def]
+        seen.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(hmac, "compare_digest", spy)
+    for header in ("Bearer wrong", f"Bearer {TOKEN}x", "Bearer é-not-ascii"):
+        r = client.post("/api/ingest", json={}, headers={"Authorization": header.encode()})
+        assert r.status_code == 401
+    assert len(seen) == 3 and all(b == TOKEN.encode() for _, b in seen)
+
+
+def test_the_body_cap_holds_before_the_token_check(client):
+    r = client.post("/api/ingest", content=b"x" * (2 * 1024 * 1024 + 1))
+    assert r.status_code == 413

@@ -3,8 +3,11 @@
 ``create_app(record_or_db, token)`` builds a FastAPI app. Read endpoints answer from the record as of a
 day; ``POST /api/extract`` and ``POST /api/check`` read an article (through :mod:`comity.extract` and
 :mod:`comity.check` when they are installed, 501 otherwise); ``POST /api/ingest`` stores documents and
-needs ``Authorization: Bearer <token>`` (without a configured token it is off: 403). The page at ``/``
-and its assets under ``/static`` are files of this package: nothing is loaded from elsewhere.
+needs ``Authorization: Bearer <token>`` (without a configured token it is off: 403). An article is given
+by its ``text``; with ``allow_fetch=True`` (``comity serve --allow-fetch``) a body may give its ``url``
+alone and the server fetches the page, from public http(s) addresses only (:mod:`comity.web.fetch`);
+otherwise such a body gets 403. The page at ``/`` and its assets under ``/static`` are files of this
+package: nothing is loaded from elsewhere.
 
 Read endpoints run on the event loop: each is a few milliseconds of SQLite or PostgreSQL work over the
 record's per-state cache, and keeping them on one thread keeps that cache single-threaded. Slow work
@@ -18,6 +21,7 @@ import hmac
 import importlib
 import json
 import os
+import re
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -26,10 +30,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi import Path as PathParam
+from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
@@ -42,6 +48,7 @@ from ..states import AmbiguousState, State, StateError, registry
 from ..store import Store
 from ..vocab import EventType, Modality, PartialDate, parse_as_of
 from . import models as m
+from .fetch import Fetcher, FetchError, FetchOff
 
 #: Request bodies larger than this are refused with 413.
 MAX_BODY = 2 * 1024 * 1024
@@ -58,6 +65,12 @@ StatePath = Annotated[
 AsOf = Annotated[
     str | None,
     Query(description="The day asked about: YYYY-MM-DD (YYYY or YYYY-MM: their last day); default today"),
+]
+# The scheme is what the spec shows for POST /api/ingest; the check is create_app's, so that a missing or
+# malformed header gets the same 401 as a wrong token.
+Bearer = Annotated[
+    HTTPAuthorizationCredentials | None,
+    Depends(HTTPBearer(auto_error=False, description="The token the server was started with (--token)")),
 ]
 AmongQ = Annotated[Literal["all", "un"], Query(description="Count all partners, or UN members only")]
 
@@ -174,6 +187,23 @@ def _published(value: str | None) -> date | None:
         raise QueryError(f"published: not a date: {value!r} (use YYYY-MM-DD)") from None
 
 
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def _printable(value: Any) -> Any:
+    """``value`` with every string made encodable as UTF-8 (lone surrogates and undecodable bytes become
+    U+FFFD), in dicts, lists and tuples: what an error may echo back of a bad request."""
+    if isinstance(value, str):
+        return _SURROGATES.sub("\ufffd", value)
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="replace")
+    if isinstance(value, dict):
+        return {_printable(k): _printable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_printable(v) for v in value]
+    return value
+
+
 def _record_of(record_or_db: Record | Store | str | os.PathLike | None) -> Record:
     if isinstance(record_or_db, Record):
         return record_or_db
@@ -209,16 +239,29 @@ def available(module: str, *names: str) -> bool:
     return True
 
 
-def _article(body: m.ArticleIn) -> Any:
+def _article(body: m.ArticleIn, fetcher: Fetcher | None = None) -> Any:
     """The article as :mod:`comity.reader` reads it (an HTML page is reduced to its text); its own date
-    wins over ``published``, as in ``comity check``."""
+    wins over ``published``, as in ``comity check``. Without ``text`` its ``url`` is fetched with
+    ``fetcher`` (None: fetching is off) and read as HTML."""
     try:
-        from ..reader import ReadError, read_text
+        from ..reader import ReadError, decode, looks_html, read_text
     except ImportError:
         raise NotAvailable("comity.reader is not part of this installation") from None
     published = _published(body.published)
+    text, url = body.text, body.url
+    if text is None:
+        if fetcher is None:
+            raise FetchOff(
+                "fetching pages is off on this server: send the article's 'text' "
+                "(or start the server with --allow-fetch)"
+            )
+        assert url is not None  # the model asks for one of the two
+        page = fetcher(url)
+        text, url = decode(page.body), page.url
+        if not looks_html(text):  # an HTML page, whatever the reader would have guessed
+            text = "<!doctype html>\n" + text
     try:
-        article = read_text(body.text, published=published, url=body.url)
+        article = read_text(text, published=published, url=url)
     except ReadError as exc:
         raise QueryError(f"cannot read the article: {exc}") from None
     article.title = body.title or article.title
@@ -318,10 +361,17 @@ def create_app(
     token: str | None = None,
     *,
     max_body: int = MAX_BODY,
+    allow_fetch: bool = False,
+    fetcher: Fetcher | None = None,
 ) -> FastAPI:
     """The API and the page over a record (a :class:`Record`, a :class:`Store`, a database URL or path,
-    or None for the default record). ``token`` (or ``$COMITY_TOKEN``) turns on ``POST /api/ingest``."""
+    or None for the default record). ``token`` (or ``$COMITY_TOKEN``) turns on ``POST /api/ingest``.
+
+    ``allow_fetch`` lets article bodies give a ``url`` to fetch instead of ``text`` (public addresses
+    only); ``fetcher`` is the :class:`~comity.web.fetch.Fetcher` to use (and turns fetching on too)."""
     rec = _record_of(record_or_db)
+    if fetcher is None and allow_fetch:
+        fetcher = Fetcher()
     secret = token if token is not None else os.environ.get("COMITY_TOKEN")
     secret = secret or None
     worker = Record(rec.store)  # for the thread pool: its own cache
@@ -369,6 +419,16 @@ def create_app(
     async def _query_error(_: Request, exc: QueryError) -> JSONResponse:
         return JSONResponse({"detail": str(exc)}, status_code=400)
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        # FastAPI's own answer, except that what the errors echo back (the input) is made printable
+        # first: a lone surrogate or a body that is not UTF-8 made the error itself fail, with a 500.
+        return JSONResponse({"detail": jsonable_encoder(_printable(exc.errors()))}, status_code=422)
+
+    @app.exception_handler(FetchError)
+    async def _fetch_error(_: Request, exc: FetchError) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=exc.status)
+
     @app.exception_handler(NotAvailable)
     async def _not_available(_: Request, exc: NotAvailable) -> JSONResponse:
         return JSONResponse({"detail": f"not available: {exc}"}, status_code=501)
@@ -396,6 +456,7 @@ def create_app(
             "writes": secret is not None,
             "extract": available("comity.extract", "extract"),
             "check": available("comity.check", "check_article"),
+            "fetch": fetcher is not None,
         }
 
     @app.get("/api/states", response_model=list[m.StateOut], tags=["states"])
@@ -558,14 +619,16 @@ def create_app(
     # -- articles ---------------------------------------------------------------------------------
     def _extract(body: m.ArticleIn) -> tuple[Any, list[Any]]:
         fn = _optional("comity.extract", "extract")
-        article = _article(body)
+        article = _article(body, fetcher)
         return article, list(fn(article.text, published=article.published, title=article.title))
 
     @app.post(
         "/api/extract",
         response_model=m.ExtractOut,
         responses={
-            400: {"model": m.ErrorOut},
+            400: {"model": m.ErrorOut, "description": "An unreadable article, or a page not fetched"},
+            403: {"model": m.ErrorOut, "description": "A 'url' without 'text', and fetching is off"},
+            413: {"model": m.ErrorOut},
             501: {"model": m.ErrorOut, "description": "The extractor is not installed"},
         },
         tags=["articles"],
@@ -582,7 +645,7 @@ def create_app(
 
     def _check(body: m.ArticleIn) -> tuple[Any, Any]:
         fn = _optional("comity.check", "check_article")
-        article = _article(body)
+        article = _article(body, fetcher)
         with worker_lock:
             return article, fn(worker, article.text, published=article.published, title=article.title)
 
@@ -590,7 +653,9 @@ def create_app(
         "/api/check",
         response_model=m.CheckOut,
         responses={
-            400: {"model": m.ErrorOut},
+            400: {"model": m.ErrorOut, "description": "An unreadable article, or a page not fetched"},
+            403: {"model": m.ErrorOut, "description": "A 'url' without 'text', and fetching is off"},
+            413: {"model": m.ErrorOut},
             501: {"model": m.ErrorOut, "description": "The claim checker is not installed"},
         },
         tags=["articles"],
@@ -609,14 +674,14 @@ def create_app(
         }
 
     # -- writing --------------------------------------------------------------------------------------
-    def _authorize(authorization: str | None) -> JSONResponse | None:
+    def _authorize(given: str | None) -> JSONResponse | None:
         if secret is None:
             return JSONResponse(
                 {"detail": "write endpoints are off: start the server with --token or COMITY_TOKEN"},
                 status_code=403,
             )
-        scheme, _, given = (authorization or "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), secret.encode()):
+        # A constant-time comparison: how long it takes says nothing of how much of the token matched.
+        if given is None or not hmac.compare_digest(given.strip().encode(), secret.encode()):
             return JSONResponse(
                 {"detail": "a valid 'Authorization: Bearer <token>' header is needed"},
                 status_code=401,
@@ -628,7 +693,7 @@ def create_app(
         docs: list[Document] = []
         for i, d in enumerate(body.documents or []):
             try:
-                docs.append(Document.from_dict(d))
+                docs.append(Document.from_dict(d.model_dump(mode="json")))
             except (KeyError, TypeError, ValueError) as exc:
                 raise RequestValidationError(
                     [
@@ -643,7 +708,7 @@ def create_app(
             _optional("comity.extract", "extract")
             from ..ingest import article_document
 
-            docs.append(article_document(_article(body.article)))
+            docs.append(article_document(_article(body.article, fetcher)))
         if not docs:
             raise QueryError("nothing to ingest: give 'documents' or 'article'")
         results = rec.store.add_many(docs)
@@ -660,33 +725,57 @@ def create_app(
         ]
 
     ingest_schema = m.IngestIn.model_json_schema(ref_template="#/components/schemas/{model}")
-    ingest_schema.pop("$defs", None)
+    ingest_defs = ingest_schema.pop("$defs", {})
+    default_openapi = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        """FastAPI's spec, with the models the ingest body refers to (DocumentIn, SourceIn, ...)."""
+        if app.openapi_schema is None:
+            spec = default_openapi()
+            schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+            for name, schema in ingest_defs.items():
+                schemas.setdefault(name, schema)
+        return app.openapi_schema  # type: ignore[return-value]
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
     @app.post(
         "/api/ingest",
         response_model=m.IngestOut,
         tags=["articles"],
         responses={
-            401: {"model": m.ErrorOut},
-            403: {"model": m.ErrorOut, "description": "Writes are off"},
+            400: {"model": m.ErrorOut, "description": "Nothing to ingest, an unreadable article"},
+            401: {"model": m.ErrorOut, "description": "No token, or a wrong one"},
+            403: {"model": m.ErrorOut, "description": "Writes are off, or fetching is"},
             413: {"model": m.ErrorOut},
+            422: {
+                "description": "A body that is not documents or an article (each error says where)",
+                "content": {
+                    "application/json": {"schema": {"$ref": "#/components/schemas/HTTPValidationError"}}
+                },
+            },
             501: {"model": m.ErrorOut},
         },
         openapi_extra={
             "requestBody": {"required": True, "content": {"application/json": {"schema": ingest_schema}}}
         },
     )
-    async def ingest(request: Request, authorization: Annotated[str | None, Header()] = None) -> Any:
+    async def ingest(request: Request, credentials: Bearer = None) -> Any:
         """Store documents (as ``Document.to_dict()`` writes them) or a news article (extracted first).
         Needs ``Authorization: Bearer <token>``; the token is checked before the body is read."""
-        refused = _authorize(authorization)
+        refused = _authorize(credentials.credentials if credentials else None)
         if refused is not None:
             return refused
         raw = await request.body()
         try:
             body = m.IngestIn.model_validate_json(raw or b"{}")
         except ValidationError as exc:
-            raise RequestValidationError(exc.errors(include_url=False)) from None
+            errors = exc.errors(include_url=False, include_context=False)
+            for e in errors:
+                if e["loc"][:1] == ("documents",) and len(e["loc"]) > 1:
+                    e["msg"] = f"not a document: {e['msg']}"
+                e["loc"] = ("body", *e["loc"])
+            raise RequestValidationError(errors) from None
         return {"results": await run_in_threadpool(_ingest, body)}
 
     return app
@@ -699,8 +788,10 @@ def serve(
     port: int = 8000,
     token: str | None = None,
     log_level: str = "info",
+    allow_fetch: bool = False,
 ) -> None:
     """Run the app with uvicorn until interrupted."""
     import uvicorn
 
-    uvicorn.run(create_app(record_or_db, token), host=host, port=port, log_level=log_level)
+    app = create_app(record_or_db, token, allow_fetch=allow_fetch)
+    uvicorn.run(app, host=host, port=port, log_level=log_level)

@@ -6,9 +6,14 @@ reader needs them and nothing else.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import json
+from datetime import date
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from ..states import registry
+from ..vocab import EventType, Modality, PartialDate
 
 MapStatus = Literal[
     "self", "relations", "none", "severed", "suspended", "one_sided", "not_foreign", "unknown"
@@ -200,12 +205,152 @@ class HistoryOut(BaseModel):
     points: list[HistoryPoint]
 
 
+# -- what comes in ------------------------------------------------------------------------------------
+def _unicode(value: str) -> str:
+    """Refuse a lone surrogate ("\\ud800" in JSON): it is not text, and no database stores it."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise ValueError(
+            f"not valid Unicode: a lone surrogate ({value[exc.start]!r}) at position {exc.start}"
+        ) from None
+    return value
+
+
+def _storable(value: str) -> str:
+    """What any database stores: no lone surrogate, no NUL (PostgreSQL refuses one that SQLite takes)."""
+    _unicode(value)
+    if "\x00" in value:
+        raise ValueError(f"contains a NUL character at position {value.index(chr(0))}")
+    return value
+
+
+def _day(value: str) -> str:
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)") from None
+    if len(value) != 10:
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD)")
+    return value
+
+
+def _partial(value: str) -> str:
+    PartialDate.parse(value)  # ValueError: "not a date: ... (use YYYY, YYYY-MM or YYYY-MM-DD)"
+    return value
+
+
+def _code(value: str) -> str:
+    if value not in registry():
+        raise ValueError(f"not a state code: {value!r} (codes as GET /api/states gives them)")
+    return value
+
+
+def _json_value(value: dict[str, Any]) -> dict[str, Any]:
+    try:
+        text = json.dumps(value, allow_nan=False, ensure_ascii=False)
+    except ValueError as exc:
+        raise ValueError(f"not storable as JSON: {exc}") from None
+    _storable(text)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_unicode)]
+Stored = Annotated[str, AfterValidator(_storable)]
+Day = Annotated[str, AfterValidator(_day), Field(description="YYYY-MM-DD")]
+Code = Annotated[str, AfterValidator(_code), Field(max_length=8, description="A state code: KOR, CUB")]
+Offset = Annotated[int, Field(ge=0, le=2**31 - 1)]
+
+
 class ArticleIn(BaseModel):
-    text: str = Field(min_length=1, description="The article: plain text, or an HTML page")
-    title: str | None = None
-    url: str | None = None
-    outlet: str | None = None
-    published: str | None = Field(None, description="YYYY-MM-DD; the day relative dates are read from")
+    """An article: its ``text``, or (when the server fetches pages) the ``url`` of its page alone."""
+
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["text"]}, {"required": ["url"]}]})
+
+    text: Text | None = Field(
+        None,
+        min_length=1,
+        description="The article: plain text, or an HTML page. Without it, 'url' is fetched",
+    )
+    title: Text | None = None
+    url: Text | None = Field(
+        None,
+        max_length=2048,
+        description="The article's address. Without 'text', the page is fetched from it: only when the "
+        "server runs with --allow-fetch, and only from public http(s) addresses",
+    )
+    outlet: Text | None = None
+    published: Text | None = Field(None, description="YYYY-MM-DD; the day relative dates are read from")
+
+    @model_validator(mode="after")
+    def _text_or_url(self) -> ArticleIn:
+        if self.text is None and not self.url:
+            raise ValueError("give 'text' (the article) or 'url' (its page, when the server fetches pages)")
+        return self
+
+
+class SourceIn(BaseModel):
+    """A source as ``Source.to_dict()`` writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Annotated[Stored, Field(min_length=1, max_length=32, description="wikipedia, news, gdelt, ...")]
+    title: Annotated[Stored, Field(min_length=1, max_length=10_000)]
+    content_hash: Annotated[Stored, Field(min_length=1, max_length=64)]
+    url: Annotated[Stored, Field(max_length=10_000)] | None = None
+    outlet: Annotated[Stored, Field(max_length=200)] | None = None
+    published: Day | None = None
+    retrieved: Day | None = None
+    licence: Annotated[Stored, Field(max_length=200)] | None = None
+    attribution: Annotated[Stored, Field(max_length=10_000)] | None = None
+
+
+class AssertionIn(BaseModel):
+    """An assertion as ``Assertion.to_dict()`` writes it (``precision`` follows from ``date``)."""
+
+    type: EventType
+    a: Code
+    b: Code
+    date: Annotated[str, AfterValidator(_partial)] | None = Field(
+        None, description="YYYY, YYYY-MM or YYYY-MM-DD"
+    )
+    precision: str | None = Field(None, description="Ignored: the date's own precision is used")
+    modality: Modality = Modality.ASSERTED
+    evidence: Annotated[Stored, Field(max_length=100_000)] | None = ""
+    span: tuple[Offset, Offset] | None = None
+    date_text: Annotated[Stored, Field(max_length=10_000)] | None = None
+    extractor: Annotated[Stored, Field(max_length=64)] | None = ""
+    extractor_version: Annotated[Stored, Field(max_length=32)] | None = ""
+    confidence: float = Field(1.0, ge=0, le=1, allow_inf_nan=False)
+    detail: Annotated[dict[str, Any], AfterValidator(_json_value)] | None = None
+
+    @model_validator(mode="after")
+    def _two_parties(self) -> AssertionIn:
+        if self.a == self.b:
+            raise ValueError(f"an assertion needs two different parties, got {self.a} twice")
+        if self.span is not None and self.span[0] > self.span[1]:
+            raise ValueError(f"span: its start ({self.span[0]}) is after its end ({self.span[1]})")
+        return self
+
+
+class ProblemIn(BaseModel):
+    """Something the source held that could not be read."""
+
+    kind: Annotated[Stored, Field(min_length=1, max_length=64)] = "unknown"
+    message: Annotated[Stored, Field(max_length=100_000)] = ""
+    raw: Annotated[Stored, Field(max_length=1_000_000)] | None = None
+    section: Annotated[Stored, Field(max_length=10_000)] | None = None
+
+
+class DocumentIn(BaseModel):
+    """A document as ``comity.records.Document.to_dict()`` writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    source: SourceIn
+    subject: Code | None = Field(None, description="The state a reference page is about")
+    assertions: list[AssertionIn] = Field(default_factory=list)
+    problems: list[ProblemIn] = Field(default_factory=list)
 
 
 class AssertionOut(BaseModel):
@@ -264,7 +409,7 @@ class CheckOut(BaseModel):
 
 
 class IngestIn(BaseModel):
-    documents: list[dict[str, Any]] | None = Field(
+    documents: list[DocumentIn] | None = Field(
         None, description="Documents as comity.records.Document.to_dict() writes them"
     )
     article: ArticleIn | None = Field(None, description="A news article: extracted, then stored")
@@ -290,3 +435,4 @@ class HealthOut(BaseModel):
     writes: bool
     extract: bool
     check: bool
+    fetch: bool = Field(False, description="Whether POST bodies may give a 'url' to fetch instead of 'text'")
