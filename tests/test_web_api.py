@@ -166,12 +166,21 @@ def make_record(folder: Path) -> Record:
     return Record(store)
 
 
+@contextmanager
+def serving(folder: Path, **options) -> Iterator[tuple[str, Record]]:  # type: ignore[no-untyped-def]
+    """The app over a record of :func:`documents` in ``folder``, writes on with :data:`TOKEN`."""
+    rec = make_record(folder)
+    try:
+        with running(create_app(rec, token=TOKEN, **options)) as base:
+            yield base, rec
+    finally:
+        rec.store.close()
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[tuple[str, Record]]:
-    rec = make_record(tmp_path_factory.mktemp("web"))
-    with running(create_app(rec, token=TOKEN)) as base:
-        yield base, rec
-    rec.store.close()
+    with serving(tmp_path_factory.mktemp("web")) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -17,8 +17,8 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api")
 pytest.importorskip("uvicorn")
 
-from comity.web.app import available, create_app  # noqa: E402
-from test_web_api import SCRIPT, STORY, TOKEN, make_record, running  # noqa: E402
+from comity.web.app import available  # noqa: E402
+from test_web_api import SCRIPT, STORY, serving  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 ARGS = [
@@ -34,10 +34,8 @@ ARGS = [
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Iterator[str]:
-    rec = make_record(tmp_path_factory.mktemp("browser"))
-    with running(create_app(rec, token=TOKEN)) as url:
+    with serving(tmp_path_factory.mktemp("browser")) as (url, _record):
         yield url
-    rec.store.close()
 
 
 @pytest.fixture(scope="module")

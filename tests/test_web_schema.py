@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, settings  # noqa: E402
 
 from comity.store import Store  # noqa: E402
 from comity.web.app import create_app  # noqa: E402
-from test_web_api import TOKEN, make_record, running  # noqa: E402
+from test_web_api import TOKEN, serving  # noqa: E402
 
 #: Examples per operation (and per generation mode). Enough to find the bad dates, huge numbers, odd
 #: unicode and wrong types the spec lets through; small enough to keep the file quick.
@@ -39,10 +39,8 @@ SETTINGS = settings(
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> Iterator[str]:
     """The app with writes on (a token is configured): generated requests do not carry the token."""
-    rec = make_record(tmp_path_factory.mktemp("schema"))
-    with running(create_app(rec, token=TOKEN)) as url:
+    with serving(tmp_path_factory.mktemp("schema")) as (url, _record):
         yield url
-    rec.store.close()
 
 
 def spec() -> dict:
