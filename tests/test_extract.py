@@ -64,7 +64,8 @@ TYPES = [
     ),
     ("Ghana restored diplomatic ties with Togo on Monday.", ["restore GHA TGO 2024-02-12 asserted"]),
     ("Bahrain and Qatar resumed diplomatic ties on Wednesday.", ["restore BHR QAT 2024-02-14 asserted"]),
-    ("Morocco and Israel normalized relations in December 2020.", ["restore ISR MAR 2020-12 asserted"]),
+    # normalising with no break told: first relations (news-eval conventions)
+    ("Morocco and Israel normalized relations in December 2020.", ["establish ISR MAR 2020-12 asserted"]),
     ("Chile cut diplomatic ties with Peru last month.", ["sever CHL PER 2024-01 asserted"]),
     ("Bolivia broke off diplomatic relations with Israel on Tuesday.", ["sever BOL ISR 2024-02-13 asserted"]),
     ("Diplomatic ties between Qatar and the UAE were severed in 2017.", ["sever ARE QAT 2017 asserted"]),
@@ -312,7 +313,7 @@ HEADLINES_AND_MORE = [
         "Qatar restores full diplomatic ties with Egypt after four-year rift",
         ["restore EGY QAT 2024-02-15 asserted"],
     ),
-    ("Israel and Sudan agree to normalise relations", ["restore ISR SDN None planned"]),
+    ("Israel and Sudan agree to normalise relations", ["establish ISR SDN None planned"]),
     ("Norway officially recognises Palestinian state", ["recognize NOR PSE 2024-02-15 asserted"]),
     (
         "Spain becomes latest country to recognise Palestinian state",

@@ -393,3 +393,86 @@ NON_STATE_PARTNERS = [
 @pytest.mark.parametrize("text", NON_STATE_PARTNERS, ids=[t[:40] for t in NON_STATE_PARTNERS])
 def test_non_state_partners(text):
     assert [r for r in rows(text) if r.endswith("asserted")] == []
+
+
+# Dates the article gives a change in passing (PUB is Thursday 15 February 2024).
+ARTICLE_DATES = [
+    # "N months after doing X": X counted back from the date of the clause it hangs on
+    (
+        "Guyana and Suriname restored diplomatic relations on Tuesday, four months after Paramaribo cut "
+        "ties with Georgetown.",
+        ["restore GUY SUR 2024-02-13 asserted", "sever GUY SUR 2023-10 asserted"],
+    ),
+    (
+        "In August, Peru ordered the Chilean embassy closed, three months after recalling its ambassador "
+        "from Santiago.",
+        ["embassy_close CHL PER 2023-08 asserted", "recall_ambassador PER CHL 2023-05 asserted"],
+    ),
+    # ... but it does not date the change it follows, and a dateline is no story date to count from
+    ("Nauru cut ties with Taiwan two days after the election.", ["sever NRU TWN None asserted"]),
+    (
+        "SUVA, Feb 15 (Pacific Wire) - Samoa said it was cutting ties with Tonga, two days after Fiji "
+        "broke off relations with Tonga.",
+        ["sever FJI TON None asserted", "sever TON WSM 2024-02-15 asserted"],
+    ),
+    # a sentence that opens with its date ("In 1994,", "In May 2018, after ..., X did")
+    (
+        "In 1994, Malawi recognised Taiwan, breaking off ties with Beijing.",
+        ["recognize MWI TWN 1994 asserted", "sever CHN MWI 1994 asserted"],
+    ),
+    (
+        "In May 2018, after protests turned violent, Peru recalled its ambassador from Bolivia.",
+        ["recall_ambassador PER BOL 2018-05 asserted"],
+    ),
+    ("In March, Peru expelled the Bolivian ambassador.", ["expel_diplomats PER BOL 2023-03 asserted"]),
+    # "as an independent state" is no clause between the change and its day
+    (
+        "Lesotho recognised Kosovo as an independent state on Monday.",
+        ["recognize LSO XKX 2024-02-12 asserted"],
+    ),
+    # a deadline is not the day of the order
+    (
+        "Peru on Monday ordered Bolivia's ambassador to leave the country by Feb. 20.",
+        ["expel_diplomats PER BOL 2024-02-12 asserted"],
+    ),
+    # "later that month", "at the time", "at the start of the month"
+    (
+        "Gabon broke off relations with Taiwan in March 2005 and established ties with Beijing later that month.",
+        ["establish CHN GAB 2005-03 asserted", "sever GAB TWN 2005-03 asserted"],
+    ),
+    (
+        "Fiji recalled its envoy from Tonga in May 2011. Samoa severed relations with Tonga at the time.",
+        ["recall_ambassador FJI TON 2011-05 asserted", "sever TON WSM 2011-05 asserted"],
+    ),
+    ("Peru cut ties with Bolivia at the start of the month.", ["sever BOL PER 2024-02 asserted"]),
+    # a line on a map is not a date
+    (
+        "Peru recognised Palestine as a state within the borders of 4 June 1967.",
+        ["recognize PER PSE None asserted"],
+    ),
+    # normalising without a break told: first relations; with one, restored relations
+    ("Oman agreed to normalise ties with Israel.", ["establish ISR OMN None planned"]),
+    (
+        "Oman cut ties with Israel in 2000. Oman agreed on Monday to normalise ties with Israel.",
+        ["restore ISR OMN None planned", "sever ISR OMN 2000 asserted"],
+    ),
+    # ambassadors back is an upgrade; relations back is a restoration
+    ("Kuwait restored ambassador-level ties with Iran on Monday.", ["upgrade IRN KWT 2024-02-12 asserted"]),
+    ("Kuwait restored diplomatic ties with Iran on Monday.", ["restore IRN KWT 2024-02-12 asserted"]),
+    # recognising a state's papers is not recognising the state
+    ("Serbia recognises Kosovo's passports and number plates.", []),
+    # "agreed with <anyone> to": an agreement, the change still to come
+    (
+        "Chile agreed with the new government in Lima to restore diplomatic relations with Peru.",
+        ["restore CHL PER None planned"],
+    ),
+    (
+        "Chile agreed with Peru on Monday and restored diplomatic relations.",
+        ["restore CHL PER 2024-02-12 asserted"],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,expected", ARTICLE_DATES, ids=[t[:40] for t, _ in ARTICLE_DATES])
+def test_article_dates(text, expected):
+    assert rows(text) == expected

@@ -175,17 +175,33 @@ _NORMALIZE = frozenset(
 
 
 def first_normalization(cands: list[Candidate]) -> None:
-    """ "Israel normalised ties with the UAE" where the text also speaks of the pair forging or
-    establishing ties (and never of a break): relations for the first time, ``establish``."""
-    est = {frozenset((c.a, c.b)) for c in cands if c.type == "establish"}
+    """ "Israel normalised ties with the UAE" where the text never speaks of a break of the pair (no
+    cut, no suspension, no "restored"; no "rupture" in the sentence): relations for the first time,
+    ``establish``."""
+    norm = [c for c in cands if c.type == "restore" and _normalizes(c)]
+    if not norm:
+        return
+    # a break told, or relations "restored" (not normalised): there was a break
     broken = {frozenset((c.a, c.b)) for c in cands if c.type in ("sever", "suspend")}
-    for c in cands:
-        pair = frozenset((c.a, c.b))
-        if c.type == "restore" and pair in est and pair not in broken:
-            t = c.trigger
-            if any(t.doc[k].lower_ in _NORMALIZE for k in range(t.start, t.end)):
-                c.type = "establish"
-                c.notes.append("normalised: first relations")
+    broken |= {frozenset((c.a, c.b)) for c in cands if c.type == "restore" and not _normalizes(c)}
+    for c in norm:
+        sent = c.trigger.sent
+        if frozenset((c.a, c.b)) not in broken and not any(k.lower_ in _BREAK_WORDS for k in sent):
+            c.type = "establish"
+            c.notes.append("normalised: first relations")
+
+
+#: A break told with the normalisation ("normalised relations after a six-year rupture").
+_BREAK_WORDS = frozenset(
+    ["rupture", "rift", "break", "breach", "broke", "broken", "breakdown", "severed", "severance", "cut",
+     "suspended", "suspension", "estrangement", "hiatus", "downgraded", "freeze", "frozen", "again",
+     "resumed", "restored"]
+)  # fmt: skip
+
+
+def _normalizes(c: Candidate) -> bool:
+    t = c.trigger
+    return any(t.doc[k].lower_ in _NORMALIZE for k in range(t.start, t.end))
 
 
 @component("assemble")

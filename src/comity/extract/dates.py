@@ -46,7 +46,7 @@ _MONTH = (
 _WD = r"(?P<{g}>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|Mon|Tue|Tues|Wed|Thu|Thurs|Fri|Sat|Sun)\.?"
 _YEAR = r"(?P<{g}>1[6-9]\d\d|20\d\d)"
 _DAY = r"(?P<{g}>[0-3]?\d)(?:st|nd|rd|th)?"
-_SINCE = r"(?P<since>\bsince\s+(?:at\s+least\s+|as\s+early\s+as\s+)?)?"
+_SINCE = r"(?P<since>\b(?i:since)\s+(?:at\s+least\s+|as\s+early\s+as\s+)?)?"
 
 
 def _p(template: str, **groups: str) -> str:
@@ -133,7 +133,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month",
         re.compile(
-            r"\b(?P<prep>in|since|by|until|till|from|during|early|late|mid-?|of|through|before|after|as\s+of)\s+"
+            r"\b(?P<prep>(?i:in|since|by|until|till|from|during|early|late|mid-?|of|through|before|after|as\s+of))\s+"
             r"(?:early\s+|late\s+|mid-?)?"
             + _g(_MONTH, "m")
             + r"(?!\.?\s+[0-3]?\d\b)(?!\.?,?\s*(?:of\s+)?(?:1[6-9]|20)\d\d)"
@@ -143,7 +143,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "years",
         re.compile(
             _SINCE
-            + r"\b(?P<prep>in|during|by|from|around|circa|early|late|mid-?|back\s+in|as\s+early\s+as|as\s+far\s+back\s+as|as\s+of|until|till|before|after|of|since)?\s*"
+            + r"\b(?P<prep>(?i:in|during|by|from|around|circa|early|late|mid-?|back\s+in|as\s+early\s+as|as\s+far\s+back\s+as|as\s+of|until|till|before|after|of|since))?\s*"
             r"(?P<ys>(?:1[6-9]\d\d|20\d\d)(?:(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)(?:1[6-9]\d\d|20\d\d))*)\b(?!\s*[-–/]\s*\d)(?!s\b)(?!-\d)"
         ),
     ),
@@ -161,18 +161,28 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_period",
         re.compile(
-            r"\b(?P<rel>last|this|earlier\s+this|later\s+this|next|past|previous)\s+(?P<unit>week|month|year)\b",
+            r"\b(?P<rel>last|this|earlier\s+this|later\s+this|next|past|previous|(?:at\s+)?the\s+(?:start|beginning)\s+of\s+(?:the|this))"
+            r"\s+(?P<unit>week|month|year)\b",
             re.I,
         ),
     ),
     (
         "anchored",
         re.compile(
-            r"\b(?:(?P<same>(?:the|that)\s+(?:very\s+)?same|that)\s+(?P<su>day|month|year)"
+            r"\b(?:(?:later\s+|earlier\s+)?(?P<same>(?:the|that)\s+(?:very\s+)?same|that)\s+(?P<su>day|month|year)"
             r"|(?P<att>at\s+the\s+time|within\s+hours)"
             r"|(?P<fol>the\s+(?:following|previous|preceding)|the\s+next)\s+(?P<fu>day|month|year)"
             r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<lu>day|month|year)s?"
             r"\s+(?P<dir>later|earlier|afterwards))\b",
+            re.I,
+        ),
+    ),
+    (
+        # "two months after recalling its ambassador": a change placed before (or after) the one told
+        "rel_after",
+        re.compile(
+            r"\b(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|\d{1,2})\s+"
+            r"(?P<u>day|week|month|year)s?\s+(?P<dir>after|before)\b",
             re.I,
         ),
     ),
@@ -223,11 +233,14 @@ _HAS_MONTH = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
 )
 _HAS_ANCHOR = re.compile(
-    r"\b(?:same|following|previous|preceding|next|later|earlier|afterwards|that)\b", re.I
+    r"\b(?:same|following|previous|preceding|next|later|earlier|afterwards|that|at\s+the\s+time|within\s+hours)\b",
+    re.I,
 )
+_HAS_REL_AFTER = re.compile(r"(?:day|week|month|year)s?\s+(?:after|before)\b", re.I)
 _HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _HAS_RELATIVE = re.compile(
-    r"\b(?:yesterday|today|tonight|tomorrow|ago|last|this|next|past|previous|following)\b", re.I
+    r"\b(?:yesterday|today|tonight|tomorrow|ago|last|this|next|past|previous|following|start|beginning)\b",
+    re.I,
 )
 #: A month name anywhere, even inside a word (the day-and-month patterns do not start it at a word start).
 _HAS_MONTH_ANYWHERE = re.compile(
@@ -241,7 +254,7 @@ _NEEDS = {
     "years": ("digit",), "month_that_year": ("month",), "rel_month": ("month",), "month": ("month",),
     "years_ago": ("relative", "ago"), "days_ago": ("relative", "ago"), "yesterday": ("relative",),
     "today": ("relative",), "tomorrow": ("relative",), "rel_period": ("relative",), "weekday": ("weekday",),
-    "anchored": ("anchor",),
+    "anchored": ("anchor",), "rel_after": ("relafter",),
 }  # fmt: skip
 
 
@@ -276,6 +289,7 @@ def _find_dates(text: str, offset: int = 0) -> list[DateMention]:
         "weekday": bool(_HAS_WEEKDAY.search(text)),
         "relative": bool(_HAS_RELATIVE.search(text)),
         "anchor": bool(_HAS_ANCHOR.search(text)),
+        "relafter": bool(_HAS_REL_AFTER.search(text)),
     }
     if not any(has.values()):
         return []
@@ -349,6 +363,12 @@ def _find_dates(text: str, offset: int = 0) -> list[DateMention]:
                     else:
                         dm.rel, dm.unit = gd["dir"].lower(), gd["lu"].lower()
                         dm.n = _num(gd["n"]) * (-1 if gd["dir"].lower() == "earlier" else 1)
+                elif kind == "rel_after":
+                    unit, n = gd["u"].lower(), _num(gd["n"])
+                    if unit == "week":
+                        unit, n = "day", n * 7
+                    dm.rel, dm.unit = "counted " + gd["dir"].lower(), unit  # not a bound ("after 2011")
+                    dm.n = -n if dm.rel == "counted after" else n
                 elif kind == "weekday":
                     dm.weekday = _WEEKDAYS[gd["wd"].lower()]
                     dm.rel = (gd.get("rel") or "").lower() or None
@@ -401,7 +421,7 @@ def resolve(
             return [PartialDate(y) for y in dm.years]
         if k == "month_that_year":
             return [PartialDate(context_year, dm.month)] if context_year else []
-        if k == "anchored":
+        if k in ("anchored", "rel_after"):
             return _shift(anchor, dm.unit or "day", dm.n or 0) if anchor is not None else []
         if published is None:
             return []
@@ -524,8 +544,10 @@ def anchor_before(text: str, pos: int, published: date | None, window: int = 150
     "the same day", "the following year")."""
     lo = max(0, pos - window)
     for dm in reversed(find_dates(text[lo:pos], lo)):
-        if dm.kind == "anchored" or (dm.rel or "") in BOUNDS or _is_metadata(text, dm):
+        if dm.kind in ("anchored", "rel_after") or (dm.rel or "") in BOUNDS or _is_metadata(text, dm):
             continue
+        if _DATELINE_HEAD.search(text, max(0, dm.start - 60), dm.start):
+            continue  # "NIAMEY, Aug 7 (Sahel Wire) -": the day it was filed, not the story's date
         if re.search(r"\b(?:by|until|till|before|leave)\s+$", text[max(0, dm.start - 8) : dm.start], re.I):
             continue  # "ordered to leave by Feb. 7": a deadline, not the story's date
         ctx = last_year_before(text, dm.start) if dm.kind == "month_that_year" else None
@@ -533,6 +555,9 @@ def anchor_before(text: str, pos: int, published: date | None, window: int = 150
         if got:
             return got[0]
     return None
+
+
+_DATELINE_HEAD = re.compile(r"(?:^|\n)[A-Z][A-Z .'’-]{1,40}(?:,\s*[A-Za-z][\w .'’-]{1,30})?,\s*$")
 
 
 def is_future_phrase(dm: DateMention) -> bool:
@@ -696,7 +721,11 @@ def _stage() -> None:
                     ctx_year = (
                         last_year_before(an.norm, chosen.start) if chosen.kind == "month_that_year" else None
                     )
-                    anchor = anchor_before(an.norm, chosen.start, pub) if chosen.kind == "anchored" else None
+                    anchor = None
+                    if chosen.kind == "anchored":
+                        anchor = anchor_before(an.norm, chosen.start, pub)
+                    elif chosen.kind == "rel_after":  # counted from the date of the clause it hangs on
+                        anchor = anchor_before(an.norm, chosen.start, pub, window=chosen.start - s0)
                     resolved = resolve(chosen, pub, forward=forward, context_year=ctx_year, anchor=anchor)
                     idx = c.subject_index
                     if idx and len(resolved) == idx[1] > 1:
@@ -722,6 +751,7 @@ def _stage() -> None:
                     if (
                         c.modality == "asserted"
                         and c.tense in CURRENT_TENSES
+                        and not (chosen is not None and chosen.kind == "rel_after")
                         and not c.background
                         and pub is not None
                         and "since" not in t.flags
@@ -836,6 +866,17 @@ def _near_reporting(text: str, dm: DateMention, after_words: int = 3) -> bool:
     return bool((set(before[-4:]) | set(after[:after_words])) & _REPORTING)
 
 
+#: "as" in "recognised Kosovo as an independent state": a complement, not a clause of its own.
+_AS_STATE = re.compile(
+    r"\bas\s+(?:an?\s+|the\s+)?(?:(?:independent|sovereign|democratic|legitimate|free|separate)\s+(?:and\s+)?)*"
+    r"(?:state|country|nation|republic)\b",
+    re.I,
+)
+_DEADLINE = re.compile(r"\b(?:by|until|till|before)\s+$", re.I)
+_BORDERS = re.compile(
+    r"\b(?:borders?|lines?|frontiers?|boundaries)\s+(?:(?:of|on|as\s+of|as\s+they\s+stood\s+(?:on|in))\s+(?:the\s+)?)?$",
+    re.I,
+)
 _THEN = frozenset({"then", "later", "subsequently", "afterwards", "eventually"})
 
 
@@ -866,15 +907,31 @@ def _choose(
             and c.type not in ("embassy_close", "suspend", "sever")
         ):
             continue
+        if dm.kind in ("md", "dm", "weekday", "mdy", "dmy") and _DEADLINE.search(
+            an.norm, max(0, dm.start - 8), dm.start
+        ):
+            continue  # "ordered to leave by Feb. 7": a deadline, not the day of the order
+        if _BORDERS.search(an.norm[max(0, dm.start - 30) : dm.start]):
+            continue  # "as a state within the borders of Jan. 1, 1956": a line on a map, not a day
         lo, hi = (dm.end, t.char_start) if dm.end <= t.char_start else (t.char_end, dm.start)
         if dm.start < t.char_end and dm.end > t.char_start:
             lo, hi = 0, 0  # inside the trigger phrase
         if dm.start >= t.char_end and any(lo <= s and e <= hi for s, e in others):
             continue  # another change stands between: the date is that one's
-        purpose = t.verb > 0 and doc[t.verb - 1].lower_ == "to"  # "broke them off in 2002 to recognise"
+        purpose = (
+            t.verb > 0
+            and doc[t.verb - 1].lower_ in ("to", ",")
+            and (doc[t.verb - 1].lower_ == "to" or doc[t.verb].lower_.endswith("ing"))
+        )  # "broke them off in 2002 to recognise"; "recognised Taipei in 1994, breaking off ties"
         when = re.match(r"[\s,]*when\b", an.norm[dm.end : t.char_start], re.I) is not None
         # "..., the same day Bolivia severed relations": an anchored phrase opens the clause it dates
-        opens = dm.kind == "anchored" and re.fullmatch(r"[\s\w'.-]{0,40}", an.norm[dm.end : t.char_start])
+        if dm.kind == "rel_after" and (
+            dm.end > t.char_start or not re.fullmatch(r"[\s\w'.-]{0,40}", an.norm[dm.end : t.char_start])
+        ):
+            continue  # "cut ties two days after the election": it dates the change it introduces
+        opens = dm.kind in ("anchored", "rel_after") and re.fullmatch(
+            r"[\s\w'.-]{0,40}", an.norm[dm.end : t.char_start]
+        )
         if (
             dm.end <= t.char_start
             and not (purpose or when or opens)
@@ -882,6 +939,14 @@ def _choose(
         ):
             continue  # "cut ties with A on Thursday and restored ties with B": Thursday is the cut's
         between = an.norm[lo:hi] if hi > lo else ""
+        if "as" in between:
+            between = _AS_STATE.sub(" ", between)  # "recognised X as an independent state on Monday"
+        if dm.end <= t.char_start and "," in between and _opens_sentence(an, t, dm):
+            # "In May 2018, after troops killed dozens of protesters, Turkey recalled its ambassador": the
+            # clause set off by commas after the opening date is an aside; the main clause follows it
+            head, _, tail = between.rpartition(",")
+            if re.match(r"\s*,\s*(?:after|following|amid|as|while|despite|when)\b", head):
+                between = tail
         words = set(re.findall(r"[\w']+|[;—–()\"\n]", between.lower()))
         if dm.kind == "years" and (dm.rel or "") in _SEPARATORS:
             words.discard(dm.rel)
@@ -908,6 +973,14 @@ def _choose(
     if dm.end <= t.char_start and "later" in re.findall(r"\w+", an.norm[dm.end : t.char_start].lower()):
         c.notes.append("date:later")  # "in March 2017 expelled X and later closed Y": that year only
     return dm, planned or is_future_phrase(dm)
+
+
+def _opens_sentence(an, t, dm) -> bool:
+    """Does the date phrase open the sentence (after at most a word: "Then on Dec. 22, ...")?"""
+    from .pipeline import doc_offset
+
+    s0 = t.sent.start_char + doc_offset(t.doc)
+    return s0 <= dm.start and len(an.norm[s0 : dm.start].split()) <= 1
 
 
 def _epoch(c, pub: date | None, current_days: int) -> str:

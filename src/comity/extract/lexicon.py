@@ -292,6 +292,9 @@ class Cues:
     left: dict[tuple[str, ...], str] = field(default_factory=dict)
     right: dict[tuple[str, ...], str] = field(default_factory=dict)
     max_len: int = 1
+    # phrases with "~" (any one token), by their first word: "agreed with ~ ~ to"
+    wild_left: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
+    wild_right: dict[str, list[tuple[tuple[str, ...], str]]] = field(default_factory=dict)
 
 
 def parse_cues(text: str) -> Cues:
@@ -302,7 +305,12 @@ def parse_cues(text: str) -> Cues:
             continue
         modality, side, phrase = (p.strip() for p in line.split("|", 2))
         toks = tuple(phrase.lower().split())
-        (cues.left if side == "left" else cues.right)[toks] = modality
+        if "~" in toks[1:]:
+            wild = cues.wild_left if side == "left" else cues.wild_right
+            wild.setdefault(toks[0], []).append((toks, modality))
+            wild[toks[0]].sort(key=lambda x: -len(x[0]))
+        else:
+            (cues.left if side == "left" else cues.right)[toks] = modality
         cues.max_len = max(cues.max_len, len(toks))
     return cues
 

@@ -171,15 +171,32 @@ def clause_start(doc: Doc, verb: int, limit: int = WINDOW) -> int:
 
 
 def find_cues(
-    words: list[str], table: dict[tuple[str, ...], str], max_len: int
+    words: list[str],
+    table: dict[tuple[str, ...], str],
+    max_len: int,
+    wild: dict[str, list[tuple[tuple[str, ...], str]]] | None = None,
 ) -> list[tuple[int, int, str]]:
     found = []
     for p in range(len(words)):
+        got = None
         for n in range(min(max_len, len(words) - p), 0, -1):
             m = table.get(tuple(words[p : p + n]))
             if m is not None:
-                found.append((p, p + n, m))
+                got = (p, p + n, m)
                 break
+        if wild and words[p] in wild:
+            # "agreed with the new authorities to": "~" stands for any one word
+            for pat, m in wild[words[p]]:
+                n = len(pat)
+                if (
+                    (got is None or n > got[1] - got[0])
+                    and p + n <= len(words)
+                    and all(x == "~" or x == w for x, w in zip(pat, words[p : p + n], strict=True))
+                ):
+                    got = (p, p + n, m)
+                    break
+        if got is not None:
+            found.append(got)
     # drop cues inside longer ones
     return [
         c
@@ -254,7 +271,7 @@ def _left_modality(lex: Lexicon, t: Trigger, typ: str, limit: int = WINDOW) -> t
     if t.start < verb:
         inside = set(range(t.start, verb))
         words = ["ACTOR" if (lo + i) in inside and w == "ACTOR" else w for i, w in enumerate(words)]
-    cues = find_cues(words, lex.cues.left, lex.cues.max_len)
+    cues = find_cues(words, lex.cues.left, lex.cues.max_len, lex.cues.wild_left)
     cues.sort(key=lambda c: (c[1], c[1] - c[0]))
     for s, e, m in cues:
         if m == "question":
@@ -283,7 +300,7 @@ def right_modality(lex: Lexicon, t: Trigger) -> str | None:
         if doc[k].text in STRONG or doc[k].lower_ in (".", "but", "which", "while"):
             break
         words.append("ACTOR" if is_actor(doc[k]) else doc[k].lower_)
-    cues = find_cues(words, lex.cues.right, lex.cues.max_len)
+    cues = find_cues(words, lex.cues.right, lex.cues.max_len, lex.cues.wild_right)
     return cues[0][2] if cues else None
 
 
@@ -469,7 +486,9 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
         p, (pmod, pcue, ptense, pbg) = parent
         words = _words(t.doc, p.end, t.verb)
         own = [
-            x for x in find_cues(words, lex.cues.left, lex.cues.max_len) if x[2] not in ("ignore", "standing")
+            x
+            for x in find_cues(words, lex.cues.left, lex.cues.max_len, lex.cues.wild_left)
+            if x[2] not in ("ignore", "standing")
         ]
         if not own:
             mod, cue = pmod, pcue
