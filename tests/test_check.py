@@ -254,6 +254,17 @@ def test_the_story_against_the_record(seoul):
         assert c.span is not None and text[c.span[0] : c.span[1]] == c.text
 
 
+def test_a_hard_wrapped_story_gives_the_same_verdicts(seoul):
+    import textwrap
+
+    wrapped = "\n\n".join(textwrap.fill(p, 64) for p in story().split("\n\n"))
+    plain, hard = check(seoul, story()), check(seoul, wrapped)
+    assert [(c.kind, c.verdict) for c in hard.claims] == [(c.kind, c.verdict) for c in plain.claims]
+    assert {c.kind for c in hard.claims} >= {"ordinal", "exclusivity", "dated"}
+    for c in hard.claims:  # the claims point into the wrapped text, line breaks and all
+        assert c.span is not None and wrapped[c.span[0] : c.span[1]] == c.text
+
+
 def test_the_story_s_own_news_is_in_the_record_with_its_sources(seoul):
     result = check(seoul, story())
     new = only(result, "news")

@@ -19,7 +19,7 @@ from spacy.tokens import Doc
 from comity.extract import Pipeline, extract
 from comity.extract import dates as dates_mod
 from comity.extract.actors import _GROUP, group_phrases
-from comity.extract.lexicon import MAX_SENTENCE, Rule, lexicon, newline_sentences, normalize_text
+from comity.extract.lexicon import MAX_SENTENCE, Rule, lexicon, newline_sentences, normalize_text, unwrap
 from comity.extract.pipeline import actor_of, doc_offset, is_actor, mention_of
 from comity.extract.prefilter import keyword_hits, lower_same_length
 
@@ -266,3 +266,46 @@ def test_an_analysed_doc_goes_with_its_article_not_with_the_collector():
     finally:
         gc.enable()
     assert after <= before
+
+
+# -- hard-wrapped text -------------------------------------------------------------------------------------
+
+
+def test_hard_wrapped_lines_are_joined_keeping_every_offset():
+    text = (
+        "Ministers sign accord\n\n"
+        "The foreign ministers of Chile and Peru said on Monday that the two\n"
+        "countries would restore full diplomatic relations, which were cut in\n"
+        "2019 after a dispute over fishing rights in the Pacific.\n\n"
+        "Officials in both capitals welcomed the step and said embassies would\n"
+        "reopen within weeks.\n"
+    )
+    out = unwrap(text)
+    assert len(out) == len(text)
+    assert "that the two countries would restore full diplomatic relations, which were cut in 2019" in out
+    assert out.startswith("Ministers sign accord\n\n")  # a short line (the headline) keeps its break
+    assert "Pacific.\n\nOfficials" in out  # a sentence's end and a paragraph break stay
+    assert "would reopen within weeks." in out
+
+
+def test_text_that_is_not_hard_wrapped_is_left_alone():
+    paragraphs = (
+        "Chile and Peru agreed on Monday to restore the diplomatic relations that were cut in 2019 over a "
+        "long dispute about fishing rights, officials said.\n"
+        "Embassies will reopen.\n"
+        "- a list item\n- another one\n"
+    )
+    assert unwrap(paragraphs) == paragraphs
+    assert unwrap("one line\nand another") == "one line\nand another"
+
+
+def test_a_hard_wrapped_article_states_what_it_states_unwrapped():
+    import textwrap
+
+    story = (Path(__file__).parent / "fixtures" / "news" / "cuba-korea.txt").read_text(encoding="utf-8")
+    wrapped = "\n\n".join(textwrap.fill(p, 66) for p in story.split("\n\n"))
+
+    def events(text: str) -> list[tuple]:
+        return sorted((e.type.value, e.a, e.b, str(e.date), e.modality.value) for e in extract(text, published=PUB))
+
+    assert events(wrapped) == events(story)

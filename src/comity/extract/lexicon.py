@@ -59,7 +59,10 @@ _NORM_CHARS = tuple(chr(k) for k in _NORM)
 
 
 def normalize_text(text: str) -> str:
-    """Same length as ``text``: typographic quotes and hyphens to ASCII, so offsets carry over."""
+    """Same length as ``text``: typographic quotes and hyphens to ASCII and hard-wrapped lines joined
+    (see :func:`unwrap`), so offsets carry over."""
+    if "\n" in text:
+        text = unwrap(text)
     # str.translate is slow; most texts hold none of the characters it maps (and when a text is
     # ASCII, the backtick is the only one it can hold).
     if text.isascii():
@@ -68,6 +71,45 @@ def normalize_text(text: str) -> str:
         if ch in text:
             return text.translate(_NORM)
     return text
+
+
+#: Hard-wrapped text (wire copy, e-mail, plain-text archives) breaks its lines near one width.
+_WRAP_MIN_WIDTH, _WRAP_MAX_WIDTH, _WRAP_MIN_LINES = 40, 120, 3
+_ENDS = (".", "!", "?", ":", '"', "\u201d")
+_LIST_START = re.compile(r"[ \t]*(?:[-*•–—]|\d+[.)])\s")
+
+
+def unwrap(text: str) -> str:
+    """``text`` with the line breaks of hard wrapping turned into spaces (same length).
+
+    A text is hard-wrapped when at least three of its lines fill most of one width (the 90th percentile
+    of its line lengths, between 40 and 120 characters). There a line that fills most of that width and is
+    followed by a line of text (not a blank line, not a list item) runs on, unless it ends a sentence: the
+    sentence goes on over the break. A short line (a headline, a dateline, a paragraph's last line) keeps its break, and so does any
+    text whose lines are paragraphs of their own.
+    """
+    lines = text.split("\n")
+    if len(lines) < _WRAP_MIN_LINES + 1:
+        return text
+    lengths = sorted(len(x.rstrip()) for x in lines if x.strip())
+    if len(lengths) < _WRAP_MIN_LINES:
+        return text
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not _WRAP_MIN_WIDTH <= width <= _WRAP_MAX_WIDTH:
+        return text
+    full = int(0.7 * width)
+    if sum(1 for n in lengths if full <= n <= width) < _WRAP_MIN_LINES:
+        return text
+    out = list(text)
+    pos = 0
+    for i, line in enumerate(lines[:-1]):
+        pos += len(line)  # pos: the index of this line's "\n"
+        nxt = lines[i + 1]
+        body = line.rstrip()
+        if len(body) >= full and not body.endswith(_ENDS) and nxt.strip() and not _LIST_START.match(nxt):
+            out[pos] = " "
+        pos += 1
+    return "".join(out)
 
 
 # -- spaCy ------------------------------------------------------------------------------------------
