@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The whole test suite: lint, then pytest against SQLite and a throwaway PostgreSQL server.
+# The whole test suite: lint, then pytest against SQLite, a throwaway PostgreSQL server and Debian's
+# headless Chromium (both installed and started here when the machine lacks them).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/install-browser.sh
 if [ -z "${COMITY_TEST_PG_URL:-}" ]; then
   eval "$(scripts/start-postgres.sh)"
   export COMITY_TEST_PG_URL
