@@ -127,39 +127,22 @@ def write_warc(path: Path, articles: list[dict]) -> Path:
 
     with open(path, "wb") as fh:
         w = WARCWriter(fh, gzip=path.name.endswith(".gz"))
+
+        def response(url: str, status: str, content_type: str, body: bytes) -> None:
+            http = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+            w.write_record(w.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=http))
+
         w.write_record(w.create_warcinfo_record(path.name, {"software": "comity tests"}))
         for i, a in enumerate(articles):
             req = StatusAndHeaders(
                 f"GET /story-{i} HTTP/1.1", [("Host", "news.example")], is_http_request=True
             )
             w.write_record(w.create_warc_record(a["url"], "request", http_headers=req))
-            body = page_html(a).encode("utf-8")
-            http = StatusAndHeaders(
-                "200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1"
-            )
-            w.write_record(
-                w.create_warc_record(a["url"], "response", payload=io.BytesIO(body), http_headers=http)
-            )
+            response(a["url"], "200 OK", "text/html; charset=utf-8", page_html(a).encode("utf-8"))
             if i % 5 == 0:
-                png = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
-                w.write_record(
-                    w.create_warc_record(
-                        a["url"] + ".png",
-                        "response",
-                        payload=io.BytesIO(b"\x89PNG\r\n" + bytes(300)),
-                        http_headers=png,
-                    )
-                )
+                response(a["url"] + ".png", "200 OK", "image/png", b"\x89PNG\r\n" + bytes(300))
             if i % 7 == 0:
-                gone = StatusAndHeaders("404 Not Found", [("Content-Type", "text/html")], protocol="HTTP/1.1")
-                w.write_record(
-                    w.create_warc_record(
-                        a["url"] + "-old",
-                        "response",
-                        payload=io.BytesIO(page_html(a).encode()),
-                        http_headers=gone,
-                    )
-                )
+                response(a["url"] + "-old", "404 Not Found", "text/html", page_html(a).encode())
     return path
 
 
