@@ -45,7 +45,7 @@ import time
 import uuid
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, nullcontext, suppress
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -71,8 +71,6 @@ CHUNK_BYTES = {"jsonl": 8 * MiB, "gzlines": 8 * MiB, "warc": 32 * MiB, "file": 0
 WARC_SUFFIXES = (".warc", ".warc.gz")
 #: Error messages kept in the report (the count is always complete).
 MAX_ERROR_SAMPLES = 20
-#: A PostgreSQL advisory lock that makes the batch writes of several bulk clients take turns.
-WRITE_LOCK = int.from_bytes(hashlib.sha256(b"comity.bulk.write").digest()[:8], "big", signed=True)
 
 
 class BulkError(click.ClickException):
@@ -492,50 +490,19 @@ def _warm() -> dict:
 # -- the client: write in batches, mark chunks done -----------------------------------------------------
 
 
-@contextmanager
-def _write_lock(engine):  # type: ignore[no-untyped-def]
-    """Bulk clients on one PostgreSQL record take turns to write a batch (or to open the record, which
-    may repair derived tables that another client's batch is rebuilding)."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    from sqlalchemy import text
-
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": WRITE_LOCK})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": WRITE_LOCK})
-            conn.commit()
-
-
 def _open_store(db: str | None, seed: bool):  # type: ignore[no-untyped-def]
-    from sqlalchemy import create_engine
-    from sqlalchemy.pool import NullPool
-
-    from .store import Store, resolve_url
+    """The record at ``db``. Several clients may open and write one record at once: every write
+    transaction of :class:`~comity.store.Store` takes the store's write lock (see ``Store.writing``)."""
+    from .store import Store
 
     try:
-        url = resolve_url(db)
-        lock = create_engine(url, poolclass=NullPool) if url.startswith("postgresql") else None
-        try:
-            with _write_lock(lock) if lock is not None else nullcontext():
-                return Store.open(db, seed=seed)
-        finally:
-            if lock is not None:
-                lock.dispose()
+        return Store.open(db, seed=seed)
     except Exception as exc:
         if exc.__class__.__module__.startswith(("sqlalchemy", "psycopg")) or isinstance(
             exc, FileNotFoundError
         ):
             raise BulkError(f"cannot open the record at {db}: {exc.__class__.__name__}: {exc}") from None
         raise
-
-
-def _pairs(docs: list[Document]) -> set[tuple[str, str]]:
-    return {(a.a, a.b) if a.a < a.b else (a.b, a.a) for d in docs for a in d.assertions}
 
 
 class _Writer:
@@ -685,9 +652,8 @@ class _Writer:
 
     def _write(self, docs: list[Document], chunks: list[tuple[Chunk, ChunkResult]]) -> None:
         t0 = time.perf_counter()
-        with _write_lock(self.store.engine):
-            results = self._add(docs) if docs else []
-            self._mark_done(chunks)
+        results = self.store.add_many(docs) if docs else []
+        self._mark_done(chunks)
         self.n["marked"] += len(chunks)
         for r in results:
             if r.added:
@@ -696,21 +662,6 @@ class _Writer:
             else:
                 self.n["duplicates"] += 1
         self.write_seconds += time.perf_counter() - t0
-
-    def _add(self, docs: list[Document]) -> list:
-        from sqlalchemy.exc import IntegrityError
-
-        for attempt in range(3):
-            try:
-                results = self.store.add_many(docs)
-            except IntegrityError:  # another writer stored one of these sources a moment ago
-                if attempt == 2:
-                    raise
-                continue
-            if attempt:  # pairs touched by the failed attempt: bring them up to date too
-                self.store.rebuild(_pairs(docs))
-            return results
-        return []  # pragma: no cover
 
     def _mark_done(self, chunks: list[tuple[Chunk, ChunkResult]]) -> None:
         from .store.models import BulkChunkRow
