@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sqlite3
+import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
@@ -62,11 +64,27 @@ def resolve_url(url: str | os.PathLike | None = None) -> str:
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    _set_wal(cur)
+    cur.execute("PRAGMA synchronous=NORMAL")
     cur.close()
+
+
+def _set_wal(cur, wait: float = 30.0) -> None:  # type: ignore[no-untyped-def]
+    """Switch a new file to WAL. SQLite can answer "database is locked" to this pragma without waiting on the
+    busy timeout (while another process is switching the same new file), so it is retried here."""
+    deadline = time.monotonic() + wait
+    delay = 0.01
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 @dataclass
