@@ -389,7 +389,15 @@ def _subjectish(an: Analysis, m: Mention) -> bool:
         return not after_prep(an, m, prev=prev)
     if prev == "of":
         return not after_prep(an, m, prev=prev)
+    if prev in _TIME_WORDS and _ACTS.match(an.norm, m.end):
+        return True  # "Earlier this week Managua told ...", "On Monday Seoul said ..."
     return False
+
+
+_TIME_WORDS = frozenset(
+    "week month year day today yesterday monday tuesday wednesday thursday friday saturday sunday "
+    "then later also now meanwhile subsequently afterwards eventually".split()
+)
 
 
 def _boundary_ok(text: str, s: int, e: int) -> bool:
@@ -549,6 +557,12 @@ def _resolve_pair(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str,
     here = [s for s in near_all if sent0 <= s.start < m.start]
     got = top2(here)
     if len(got) < 2:
+        # "South Korea and Cuba established relations ... the two sides agreed": the pair last named
+        # together, however often a third state is named in between
+        paired = _last_named_pair(an, [s for s in mentions_before(an, sent0, 1500) if s.kind != "ref"])
+        if paired:
+            got = list(paired)
+    if len(got) < 2:
         near = near_all
         got = top2(near) if len(top2(near)) >= 2 else got
     if len(got) < 2:
@@ -559,6 +573,22 @@ def _resolve_pair(an: Analysis, m: Mention, states: list[Mention]) -> tuple[str,
             if len(got) == 2:
                 break
     return tuple(got) if len(got) == 2 else ()
+
+
+_PAIR_JOIN = re.compile(r"\s*(?:and|&|-|–|/)\s*(?:the\s+)?", re.I)
+
+
+def _last_named_pair(an: Analysis, states: list[Mention]) -> tuple[str, str] | None:
+    """The last two states named as a pair ("South Korea and Cuba", "Cuba-South Korea"), not in a longer list."""
+    for x, y in reversed(list(zip(states, states[1:], strict=False))):
+        if len(x.codes) != 1 or len(y.codes) != 1 or x.codes == y.codes or x.possessive:
+            continue
+        if not _PAIR_JOIN.fullmatch(an.norm[x.end : y.start]):
+            continue
+        if re.search(r",\s*(?:the\s+)?$", an.norm[max(0, x.start - 12) : x.start]):
+            continue  # "Argentina, Chile and Peru"
+        return (x.codes[0], y.codes[0])
+    return None
 
 
 def _lists(an: Analysis, states: list[Mention]) -> list[tuple[int, int, tuple[str, ...]]]:
@@ -634,11 +664,19 @@ def _resolve_pronoun(an: Analysis, m: Mention) -> tuple[str, ...]:
                 continue
             if len(x.codes) != 1 and not plural:
                 continue
-            if x.kind == "capital" and scope == "before":
+            if x.kind == "capital" and scope == "before" and not _capital_subject(an, x):
                 continue
             if subjectish(an, x):
                 return x.codes
     return ()
+
+
+def _capital_subject(an: Analysis, x: Mention) -> bool:
+    """ "Managua told the ambassador to leave": a capital that acts, standing for its government."""
+    return _ACTS.match(an.norm, x.end) is not None
+
+
+_ACTS = re.compile(r"\s+(?!(?:and|or|but|in|on|at|of|for|to|with|from|by|as|into|than|the|a|an|which|who|that)\b)[a-z]+\b")
 
 
 @component("actors")

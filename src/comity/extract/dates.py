@@ -877,6 +877,7 @@ _BORDERS = re.compile(
     r"\b(?:borders?|lines?|frontiers?|boundaries)\s+(?:(?:of|on|as\s+of|as\s+they\s+stood\s+(?:on|in))\s+(?:the\s+)?)?$",
     re.I,
 )
+_BY_WHICH = re.compile(r"\b(?:under|in|by|through|with)\s+which\b", re.I)
 _THEN = frozenset({"then", "later", "subsequently", "afterwards", "eventually"})
 
 
@@ -947,6 +948,8 @@ def _choose(
             head, _, tail = between.rpartition(",")
             if re.match(r"\s*,\s*(?:after|following|amid|as|while|despite|when)\b", head):
                 between = tail
+        # "signed a declaration under which the two countries restored relations": the act is the change
+        between = _BY_WHICH.sub(" ", between)
         words = set(re.findall(r"[\w']+|[;—–()\"\n]", between.lower()))
         if dm.kind == "years" and (dm.rel or "") in _SEPARATORS:
             words.discard(dm.rel)

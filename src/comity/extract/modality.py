@@ -76,6 +76,9 @@ IRREGULAR_PAST = frozenset(
         "made",
     ]
 )
+#: Past forms that are also base forms ("will cut", "would set up"): a modal may govern them.
+_BASE_TOO = frozenset({"cut", "shut", "set", "put", "quit"})
+_MODAL_AUX = frozenset({"will", "would", "could", "may", "might", "shall", "should", "can", "must"})
 WINDOW = 12
 #: A decision reported in the simple past without a date is the news of the day.
 DECISION_PAST = frozenset({"decided", "announced", "ordered", "approved", "confirmed", "declared"})
@@ -490,10 +493,15 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
             for x in find_cues(words, lex.cues.left, lex.cues.max_len, lex.cues.wild_left)
             if x[2] not in ("ignore", "standing")
         ]
-        if not own:
-            mod, cue = pmod, pcue
-        if not _aux(t):
-            return mod, cue, ptense, pbg
+        v = t.doc[t.verb].lower_
+        finite_past = (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
+        # "would downgrade its relations ... and told the ambassador to leave": no modal governs a past
+        # form, so the second verb is a clause of its own, judged on its own
+        if not (finite_past and pcue in _MODAL_AUX and not own):
+            if not own:
+                mod, cue = pmod, pcue
+            if not _aux(t):
+                return mod, cue, ptense, pbg
     if ("noun" in t.flags or "intrans" in t.flags or _gerund_subject(t)) and mod == "asserted":
         rm = right_modality(lex, t)
         if rm:

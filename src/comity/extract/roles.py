@@ -414,6 +414,14 @@ class Roles:
             and _governed(doc, j, lo) in SUBJECT_GOVERNORS
         ):
             return _coordinated_left(doc, j, lo)
+        # "pave the way for the Holy See to establish ties": the subject of the infinitive
+        if (
+            i - 1 >= lo
+            and doc[i].lower_ == "to"
+            and _actor(doc[i - 1]) is not None
+            and _governed(doc, i - 1, lo) == "for"
+        ):
+            return _coordinated_left(doc, i - 1, lo)
         # 2. the subject of an earlier coordinated trigger
         for prev in self.an.triggers:
             if prev.doc is not doc or prev.start >= t.start or id(prev) not in self.subjects:

@@ -2,7 +2,8 @@
 
 The phrases are data (``data/extract/triggers.txt``), compiled to token patterns over lower-case
 forms, with ACTOR standing for a state mention. "block" phrases (an anniversary of ties,
-"recognize the importance of", talks on normalisation) cancel any trigger they overlap. Of
+"recognize the importance of", talks on normalisation) cancel any trigger they overlap (with the flag
+``embassy``, only embassy openings and closures: "embassy employees" may still be expelled). Of
 overlapping triggers the longest wins ("told to withdraw its ambassador" is an expulsion, not a
 recall).
 
@@ -56,6 +57,8 @@ def _left(doc, start: int, specs: tuple[frozenset[str], ...]) -> int | None:
     while k - n + 1 >= lo:
         if doc[k].text in BOUNDARY:
             return None
+        if doc[k].lower_ in ("and", "but") and k > lo and doc[k - 1].text == ",":
+            return None  # ", and Israel plans to open one": a new clause with its own subject
         if doc[k].lower_ in LEFT_STOP:
             # "ties with Qatar that had been severed": a relative clause's head is right before it
             if doc[k].lower_ in ("that", "which"):
@@ -139,7 +142,7 @@ def make_triggers(lex: Lexicon):
     def triggers(an: Analysis) -> None:
         found: list[Trigger] = []
         for doc in an.docs:
-            blocks: list[tuple[int, int]] = []
+            blocks: list[tuple[int, int, bool]] = []
             cands: list[Trigger] = []
             # Each group of rules runs only over the sentences that hold its gate word.
             arr = doc.to_array([LOWER, SENT_START, ENT_TYPE])
@@ -185,7 +188,7 @@ def make_triggers(lex: Lexicon):
             for match_id, start, end, align in matches:
                 rule = rules[vocab.strings[match_id]]
                 if rule.type == "block":
-                    blocks.append((start, end))
+                    blocks.append((start, end, "embassy" in rule.flags))
                     continue
                 verb = head = None
                 for k, pi in enumerate(align):
@@ -209,7 +212,14 @@ def make_triggers(lex: Lexicon):
                         head if head is not None else end - 1,
                     )
                 )
-            cands = [t for t in cands if not any(t.start < be and bs < t.end for bs, be in blocks)]
+            cands = [
+                t
+                for t in cands
+                if not any(
+                    t.start < be and bs < t.end and (not only_embassy or t.rule.type.startswith("embassy"))
+                    for bs, be, only_embassy in blocks
+                )
+            ]
             # "close its embassy in Yaren and ask Nauru to close its embassy in Taipei": a verb with its
             # own object is not the predicate of a noun found to its left
             verbs = {t.verb for t in cands if not t.rule.left}
