@@ -51,8 +51,10 @@ def main() -> None:
             print(f"  parse            {parse:7.2f} s")
             print(f"  store + derive   {load:7.2f} s")
             print(f"  import total     {parse + load:7.2f} s   (aim: < 10 s)")
-            print(f"  baseline: mwparserfromhell.parse of every page {naive:.2f} s -> import/baseline = "
-                  f"{(parse + load) / naive:.2f}x")
+            print(
+                f"  baseline: mwparserfromhell.parse of every page {naive:.2f} s -> import/baseline = "
+                f"{(parse + load) / naive:.2f}x"
+            )
         else:
             print(f"corpus not found at {args.corpus}: loading the bundled baseline instead")
             from comity.baseline import load_baseline
@@ -63,7 +65,10 @@ def main() -> None:
         record = Record(store)
         rng = random.Random(7)
         codes = sorted({p for (p,) in store.execute(select(PeriodRow.a).distinct())})
-        days = [f"{rng.randint(1950, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" for _ in range(args.queries)]
+        days = [
+            f"{rng.randint(1950, 2025)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            for _ in range(args.queries)
+        ]
         states = [rng.choice(codes) for _ in range(args.queries)]
         others = [rng.choice([c for c in codes[:60] if c != s]) for s in states]
         other_of = dict(zip(zip(states, days, strict=True), others, strict=True))
@@ -87,8 +92,10 @@ def main() -> None:
         cold = timed("partners(A, as_of) first touch + warm", lambda s, d: record.partners(s, d))
         warm = timed("partners(A, as_of) warm (aim < 2 ms)", lambda s, d: record.partners(s, d))
         stat = timed("status(A, B, as_of)", lambda s, d: record.status(s, other_of[(s, d)], d))
-        print(f"  ratios vs baseline: partners warm {warm / base:.2f}x, partners cold {cold / base:.2f}x, "
-              f"status {stat / base:.2f}x")
+        print(
+            f"  ratios vs baseline: partners warm {warm / base:.2f}x, partners cold {cold / base:.2f}x, "
+            f"status {stat / base:.2f}x"
+        )
         store.close()
 
 

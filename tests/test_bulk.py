@@ -488,7 +488,13 @@ def test_two_bulk_clients_at_once_on_one_postgresql_record(archives, reference, 
         try:
             reports.append(
                 ingest_bulk(
-                    archives["paths"], db=pg_url, workers=0, quiet=True, seed=False, chunk_bytes=CHUNK, batch=5
+                    archives["paths"],
+                    db=pg_url,
+                    workers=0,
+                    quiet=True,
+                    seed=False,
+                    chunk_bytes=CHUNK,
+                    batch=5,
                 )
             )
         except BaseException as exc:  # handed to the test below

@@ -127,7 +127,7 @@ def test_importing_bad_files_leaves_the_record_as_it_was(db, tmp_path):
 def test_importing_a_page_twice_changes_nothing(tmp_path):
     page = tmp_path / "Foreign relations of Andorra.wikitext"
     page.write_text(
-        "== Diplomatic relations ==\n{| class=\"wikitable\"\n!#\n!Country\n!Date\n|-\n|1\n|{{flag|France}}\n"
+        '== Diplomatic relations ==\n{| class="wikitable"\n!#\n!Country\n!Date\n|-\n|1\n|{{flag|France}}\n'
         "|{{dts|3 June 1993}}\n|-\n|2\n|{{flag|Spain}}\n|{{dts|3 June 1993}}\n|}\n",
         encoding="utf-8",
     )

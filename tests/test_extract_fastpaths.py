@@ -306,6 +306,8 @@ def test_a_hard_wrapped_article_states_what_it_states_unwrapped():
     wrapped = "\n\n".join(textwrap.fill(p, 66) for p in story.split("\n\n"))
 
     def events(text: str) -> list[tuple]:
-        return sorted((e.type.value, e.a, e.b, str(e.date), e.modality.value) for e in extract(text, published=PUB))
+        return sorted(
+            (e.type.value, e.a, e.b, str(e.date), e.modality.value) for e in extract(text, published=PUB)
+        )
 
     assert events(wrapped) == events(story)

@@ -37,11 +37,14 @@ def _jsonl(tmp_path, rows):
 
 
 def test_three_outlets_telling_one_severance_make_one_event(any_store, tmp_path):
-    path = _jsonl(tmp_path, [
-        {"id": "a", "text": WIRE_A, "url": "https://a.example/1", "published": "2031-03-04"},
-        {"id": "b", "text": WIRE_B, "url": "https://b.example/2", "published": "2031-03-04"},
-        {"id": "c", "text": WIRE_C, "url": "https://c.example/3", "published": "2031-03-03"},
-    ])
+    path = _jsonl(
+        tmp_path,
+        [
+            {"id": "a", "text": WIRE_A, "url": "https://a.example/1", "published": "2031-03-04"},
+            {"id": "b", "text": WIRE_B, "url": "https://b.example/2", "published": "2031-03-04"},
+            {"id": "c", "text": WIRE_C, "url": "https://c.example/3", "published": "2031-03-03"},
+        ],
+    )
     report = ingest(any_store, read_articles(path))
     assert (report.read, report.added, report.errors) == (3, 3, [])
     record = Record(any_store)
@@ -59,9 +62,11 @@ def test_three_outlets_telling_one_severance_make_one_event(any_store, tmp_path)
 def test_a_bad_item_is_reported_and_the_rest_go_on(any_store, tmp_path):
     path = tmp_path / "mixed.jsonl"
     path.write_text(
-        json.dumps({"id": "ok", "text": WIRE_B, "published": "2031-03-04"}) + "\n"
+        json.dumps({"id": "ok", "text": WIRE_B, "published": "2031-03-04"})
+        + "\n"
         + "{this is not json\n"
-        + json.dumps({"id": "empty", "text": ""}) + "\n",
+        + json.dumps({"id": "empty", "text": ""})
+        + "\n",
         encoding="utf-8",
     )
     report = ingest(any_store, read_articles(path))
@@ -76,7 +81,9 @@ def test_the_ingest_command_prints_a_report(tmp_path):
     result = CliRunner().invoke(app, ["ingest", str(story), "--published", "2031-03-04", "--db", db, "-q"])
     assert result.exit_code == 0, result.stderr
     assert json.loads(result.stdout)["added"] == 1
-    result = CliRunner().invoke(app, ["status", "Malta", "Libya", "--as-of", "2031-03-05", "--db", db, "-f", "json"])
+    result = CliRunner().invoke(
+        app, ["status", "Malta", "Libya", "--as-of", "2031-03-05", "--db", db, "-f", "json"]
+    )
     data = json.loads(result.stdout)
     assert data["status"] == "severed"
     assert "Lowland and Highland cut diplomatic ties" in [s["title"] for s in data["sources"]]

@@ -20,35 +20,84 @@ def page(subject: str, name: str, rows: list[tuple], extra: list[Assertion] | No
     assertions = []
     for pos, (partner, d, *marker) in enumerate(rows, 1):
         assertions.append(
-            Assertion("establish", subject, partner, PartialDate.parse(d), evidence=f"{pos} | {partner} | {d}",
-                      extractor="wikipedia-list", detail={"table": "list", "position": pos})
+            Assertion(
+                "establish",
+                subject,
+                partner,
+                PartialDate.parse(d),
+                evidence=f"{pos} | {partner} | {d}",
+                extractor="wikipedia-list",
+                detail={"table": "list", "position": pos},
+            )
         )
         if marker:
-            assertions.append(Assertion(marker[0], subject, partner, None, evidence=f"{partner} ({marker[0]})",
-                                        extractor="wikipedia-list", detail={"table": "list", "marker": marker[0]}))
+            assertions.append(
+                Assertion(
+                    marker[0],
+                    subject,
+                    partner,
+                    None,
+                    evidence=f"{partner} ({marker[0]})",
+                    extractor="wikipedia-list",
+                    detail={"table": "list", "marker": marker[0]},
+                )
+            )
     assertions += extra or []
-    src = Source("wikipedia", title, content_hash(repr(rows) + repr(extra)), url=f"https://en.wikipedia.org/wiki/{title}",
-                 retrieved=RETRIEVED, licence="CC BY-SA 4.0")
+    src = Source(
+        "wikipedia",
+        title,
+        content_hash(repr(rows) + repr(extra)),
+        url=f"https://en.wikipedia.org/wiki/{title}",
+        retrieved=RETRIEVED,
+        licence="CC BY-SA 4.0",
+    )
     return Document(src, assertions, [], subject)
 
 
 def news(title: str, published: str, *assertions: Assertion) -> Document:
-    src = Source("news", title, content_hash(title + published), url=f"https://news.example/{len(title)}",
-                 outlet="Example Wire", published=date.fromisoformat(published))
+    src = Source(
+        "news",
+        title,
+        content_hash(title + published),
+        url=f"https://news.example/{len(title)}",
+        outlet="Example Wire",
+        published=date.fromisoformat(published),
+    )
     return Document(src, list(assertions))
 
 
-KOREA = page("KOR", "South Korea", [
-    ("GBR", "1949-01-18"), ("USA", "1949-03-25"), ("VAT", "1963-12-11"), ("COK", "2013-02-22"),
-    ("NIU", "2023-05-29"), ("CUB", "2024-02-14"), ("SYR", "2025-04-10"),
-])
+KOREA = page(
+    "KOR",
+    "South Korea",
+    [
+        ("GBR", "1949-01-18"),
+        ("USA", "1949-03-25"),
+        ("VAT", "1963-12-11"),
+        ("COK", "2013-02-22"),
+        ("NIU", "2023-05-29"),
+        ("CUB", "2024-02-14"),
+        ("SYR", "2025-04-10"),
+    ],
+)
 CUBA = page("CUB", "Cuba", [("PRK", "1960-08-29"), ("KOR", "2024-02-14"), ("CAN", "1945-03-16")])
 KOSOVO = page("XKX", "Kosovo", [("KOR", "2009-02-20")])
 CANADA = page("CAN", "Canada", [("IRN", "1955-01-09", "suspend"), ("CUB", "1945-03-16")])
-UNITED_STATES = page("USA", "United States", [("IRN", "1883", "sever"), ("KOR", "1949-03-24")], extra=[
-    Assertion("sever", "USA", "IRN", PartialDate.parse("1980"), evidence="Diplomatic relations severed in 1980",
-              extractor="wikipedia-bilateral", detail={"table": "bilateral"}),
-])
+UNITED_STATES = page(
+    "USA",
+    "United States",
+    [("IRN", "1883", "sever"), ("KOR", "1949-03-24")],
+    extra=[
+        Assertion(
+            "sever",
+            "USA",
+            "IRN",
+            PartialDate.parse("1980"),
+            evidence="Diplomatic relations severed in 1980",
+            extractor="wikipedia-bilateral",
+            detail={"table": "bilateral"},
+        ),
+    ],
+)
 
 
 @pytest.fixture
@@ -115,9 +164,20 @@ def test_severed_and_suspended_pairs(record):
 
 
 def test_news_learnt_later_changes_the_answers(record, store):
-    store.add(news("Seoul and Havana break off ties", "2026-03-02",
-                   Assertion("sever", "KOR", "CUB", PartialDate.parse("2026-03-01"), evidence="broke off ties on Sunday",
-                             extractor="comity-news")))
+    store.add(
+        news(
+            "Seoul and Havana break off ties",
+            "2026-03-02",
+            Assertion(
+                "sever",
+                "KOR",
+                "CUB",
+                PartialDate.parse("2026-03-01"),
+                evidence="broke off ties on Sunday",
+                extractor="comity-news",
+            ),
+        )
+    )
     assert record.status("KOR", "CUB", as_of="2026-03-05").status == "severed"
     assert record.status("KOR", "CUB", as_of="2025-01-01").status == "relations"
     assert "CUB" not in [p.code for p in record.partners("KOR", as_of="2026-03-05")]
@@ -127,8 +187,13 @@ def test_news_learnt_later_changes_the_answers(record, store):
 
 def test_several_outlets_telling_one_event_make_one_event(record, store):
     for outlet_title, d in [("Wire A", "2026-03-01"), ("Wire B", "2026-03-01"), ("Wire C", "2026-03")]:
-        store.add(news(outlet_title, "2026-03-02",
-                       Assertion("restore", "IRN", "CAN", PartialDate.parse(d), evidence="restored ties")))
+        store.add(
+            news(
+                outlet_title,
+                "2026-03-02",
+                Assertion("restore", "IRN", "CAN", PartialDate.parse(d), evidence="restored ties"),
+            )
+        )
     events = [e for e in record.timeline("CAN", "IRN")["events"] if e["type"] == "restore"]
     assert len(events) == 1 and events[0]["n_sources"] == 3 and events[0]["date"] == "2026-03-01"
     assert record.status("CAN", "IRN", as_of="2026-04-01").status == "relations"
@@ -153,20 +218,32 @@ def test_a_newer_revision_of_a_page_replaces_the_older(store):
 def test_a_source_that_fails_midway_leaves_nothing_behind(store):
     before = store.counts()
     broken = page("KOR", "South Korea", [("GBR", "1949-01-18")])
-    broken.assertions.append(Assertion("establish", "KOR", "FRA", PartialDate.parse("1949"),
-                                       detail={"not json": object()}))
+    broken.assertions.append(
+        Assertion("establish", "KOR", "FRA", PartialDate.parse("1949"), detail={"not json": object()})
+    )
     with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises, the point is what is left
         store.add(broken)
     assert store.counts() == before
 
 
 def test_timeline_tells_the_whole_story_with_quotes(record, store):
-    store.add(news("Havana and Seoul", "2024-02-15",
-                   Assertion("recognize", "CUB", "KOR", PartialDate.parse("1949"), evidence="recognised Seoul in 1949"),
-                   Assertion("embassy_open", "KOR", "CUB", None, modality="planned", evidence="plan to open embassies")))
+    store.add(
+        news(
+            "Havana and Seoul",
+            "2024-02-15",
+            Assertion(
+                "recognize", "CUB", "KOR", PartialDate.parse("1949"), evidence="recognised Seoul in 1949"
+            ),
+            Assertion(
+                "embassy_open", "KOR", "CUB", None, modality="planned", evidence="plan to open embassies"
+            ),
+        )
+    )
     t = record.timeline("KOR", "CUB")
     assert [(e["type"], e["date"], e["modality"]) for e in t["events"]] == [
-        ("recognize", "1949", "asserted"), ("establish", "2024-02-14", "asserted"), ("embassy_open", None, "planned"),
+        ("recognize", "1949", "asserted"),
+        ("establish", "2024-02-14", "asserted"),
+        ("embassy_open", None, "planned"),
     ]
     assert t["events"][0]["evidence"][0]["quote"] == "recognised Seoul in 1949"
     assert [p["status"] for p in t["periods"]] == ["relations"]
@@ -189,18 +266,30 @@ def test_an_absence_rests_on_the_state_s_own_list(record):
 
 
 def test_a_restoration_from_the_news_counts_even_without_a_known_first_establishment(record, store):
-    store.add(news("Seoul and Damascus resume ties", "2030-05-02",
-                   Assertion("restore", "KOR", "LBN", PartialDate.parse("2030-05-01"), evidence="resumed ties")))
+    store.add(
+        news(
+            "Seoul and Damascus resume ties",
+            "2030-05-02",
+            Assertion("restore", "KOR", "LBN", PartialDate.parse("2030-05-01"), evidence="resumed ties"),
+        )
+    )
     partners = {p.code: p for p in record.partners("KOR", as_of="2030-06-01")}
     assert partners["LBN"].basis == "record" and partners["LBN"].date == "2030-05-01"
 
 
 def test_an_own_list_that_dates_a_restoration_leaves_the_earlier_relations_alone(store):
     # Iceland's list dates Ecuador by the restoration of 2001; its notes tell of relations from 1950 to 1963.
-    iceland = page("ISL", "Iceland", [("ECU", "2001-03-03")], extra=[
-        Assertion("establish", "ISL", "ECU", PartialDate.parse("1950-06-04"), extractor="wikipedia-notes"),
-        Assertion("sever", "ISL", "ECU", PartialDate.parse("1963-05-12"), extractor="wikipedia-notes"),
-    ])
+    iceland = page(
+        "ISL",
+        "Iceland",
+        [("ECU", "2001-03-03")],
+        extra=[
+            Assertion(
+                "establish", "ISL", "ECU", PartialDate.parse("1950-06-04"), extractor="wikipedia-notes"
+            ),
+            Assertion("sever", "ISL", "ECU", PartialDate.parse("1963-05-12"), extractor="wikipedia-notes"),
+        ],
+    )
     store.add(iceland)
     record = Record(store)
     seen = {d: record.status("ISL", "ECU", as_of=d) for d in ("1949", "1955", "1990", "2010")}

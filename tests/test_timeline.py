@@ -15,12 +15,14 @@ def ev(i, type, d, modality="asserted", bound=None):
 
 
 def test_establish_sever_suspend_restore_walk_through_statuses():
-    ps = periods([
-        ev(1, "establish", "1883"),
-        ev(2, "sever", "1980-04-07"),
-        ev(3, "restore", "2016-01-20"),
-        ev(4, "suspend", "2020-05"),
-    ])
+    ps = periods(
+        [
+            ev(1, "establish", "1883"),
+            ev(2, "sever", "1980-04-07"),
+            ev(3, "restore", "2016-01-20"),
+            ev(4, "suspend", "2020-05"),
+        ]
+    )
     assert [p.status for p in ps] == ["relations", "severed", "relations", "suspended"]
     assert status_at(ps, 19790101).status == "relations"
     assert status_at(ps, 19800407).status == "severed"
@@ -44,8 +46,13 @@ def test_an_undated_severance_counts_by_its_bound_and_is_uncertain_before():
 
 
 def test_plans_and_speculation_do_not_change_the_status():
-    ps = periods([ev(1, "establish", "1990"), ev(2, "sever", "2020", modality="planned"),
-                  ev(3, "sever", "2021", modality="speculative")])
+    ps = periods(
+        [
+            ev(1, "establish", "1990"),
+            ev(2, "sever", "2020", modality="planned"),
+            ev(3, "sever", "2021", modality="speculative"),
+        ]
+    )
     assert [p.status for p in ps] == ["relations"]
 
 
@@ -77,7 +84,9 @@ def test_far_apart_reports_are_separate_events_and_undated_ones_join_the_latest_
 
 
 def test_an_undated_suspension_after_a_dated_severance_is_the_same_break():
-    ps = periods([ev(1, "establish", "1883"), ev(2, "sever", "1980-04-07"), ev(3, "suspend", None, bound=20251101)])
+    ps = periods(
+        [ev(1, "establish", "1883"), ev(2, "sever", "1980-04-07"), ev(3, "suspend", None, bound=20251101)]
+    )
     assert [p.status for p in ps] == ["relations", "severed"]
     # A dated escalation is a real change.
     ps = periods([ev(1, "establish", "1883"), ev(2, "suspend", "2012"), ev(3, "sever", "2014")])

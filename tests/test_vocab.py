@@ -66,7 +66,9 @@ def test_comparisons_respect_precision():
     assert day.agrees_at(PartialDate.parse("1960-08"), Precision.MONTH)
     assert not year.agrees_at(day, Precision.DAY)
     assert sorted([day, year, PartialDate.parse("1960-08")], key=PartialDate.sort_key) == [
-        year, PartialDate.parse("1960-08"), day,
+        year,
+        PartialDate.parse("1960-08"),
+        day,
     ]
 
 

@@ -635,13 +635,15 @@ def test_a_note_chaining_several_changes_gives_each_one():
     )
     events, _dates, _used = _note_events(sentence)
     assert [(e[0].value, str(e[1].date)) for e in events] == [
-        ("establish", "1961-03-02"), ("sever", "1977-05-05"), ("restore", "1993-10-09"),
+        ("establish", "1961-03-02"),
+        ("sever", "1977-05-05"),
+        ("restore", "1993-10-09"),
     ]
 
 
 def test_a_bilateral_date_cell_with_several_beginnings_gives_the_restorations():
     text = (
-        "== Bilateral relations ==\n{| class=\"wikitable\"\n! Country !! Formal relations began !! Notes\n"
+        '== Bilateral relations ==\n{| class="wikitable"\n! Country !! Formal relations began !! Notes\n'
         "|-\n|{{flag|Cuba}}||<!--Date started-->1902; 2015||Relations lapsed for decades.\n|}\n"
     )
     doc = parse_page("Foreign relations of the United States", text)
@@ -651,7 +653,7 @@ def test_a_bilateral_date_cell_with_several_beginnings_gives_the_restorations():
 
 def test_bilateral_dates_of_predecessor_polities_and_informal_ties_are_not_relations():
     text = (
-        "== Bilateral relations ==\n{| class=\"wikitable\"\n! Country !! Formal relations began !! Notes\n"
+        '== Bilateral relations ==\n{| class="wikitable"\n! Country !! Formal relations began !! Notes\n'
         "|-\n|{{flag|Vietnam}}||1350 (Old Kingdom) 3 March 1993||Text.\n"
         "|-\n|{{flag|Laos}}||1890 (Old Kingdom); only informal relations||Text.\n|}\n"
     )
@@ -663,14 +665,16 @@ def test_bilateral_dates_of_predecessor_polities_and_informal_ties_are_not_relat
 
 def test_a_note_on_years_without_relations_gives_the_break_and_the_restoration():
     text = (
-        "== Bilateral relations ==\n{| class=\"wikitable\"\n! Country !! Formal relations began !! Notes\n"
+        '== Bilateral relations ==\n{| class="wikitable"\n! Country !! Formal relations began !! Notes\n'
         "|-\n|{{flag|Ecuador}}||3 March 2001||The two established diplomatic relations on 4 June 1950; "
         "Ecuador was the first state in South America to do so.\n\nThere were no formal diplomatic relations between "
         "Iceland and Ecuador from 12 May 1963 to 3 March 2001.\n"
         "|-\n|{{flag|Peru}}||1990||The two sides had no trade relations from 1970 to 1985.\n|}\n"
     )
     doc = parse_page("Foreign relations of Iceland", text)
-    notes = [(a.type.value, a.a, a.b, str(a.date)) for a in doc.assertions if a.extractor == "wikipedia-notes"]
+    notes = [
+        (a.type.value, a.a, a.b, str(a.date)) for a in doc.assertions if a.extractor == "wikipedia-notes"
+    ]
     # "South America" names no state, so the first sentence is about the pair; trade relations are not
     # diplomatic relations.
     assert notes == [

@@ -31,8 +31,13 @@ class IngestReport:
     errors: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
-        return {"read": self.read, "added": self.added, "duplicates": self.duplicates,
-                "assertions": self.assertions, "errors": self.errors}
+        return {
+            "read": self.read,
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "assertions": self.assertions,
+            "errors": self.errors,
+        }
 
 
 def ingest(
@@ -52,8 +57,9 @@ def ingest(
                 doc = article_document(item)
                 result = store.add(doc)
             except Exception as exc:  # one bad article must not stop a folder or an archive
-                report.errors.append({"source": item.source_path, "item": item.id,
-                                      "error": f"{exc.__class__.__name__}: {exc}"})
+                report.errors.append(
+                    {"source": item.source_path, "item": item.id, "error": f"{exc.__class__.__name__}: {exc}"}
+                )
             else:
                 if result.added:
                     report.added += 1

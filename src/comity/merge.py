@@ -84,8 +84,17 @@ def _best_date(dates: list[PartialDate]) -> PartialDate:
     def support(d: PartialDate) -> int:
         return sum(n for other, n in counts.items() if other.overlaps(d))
 
-    return max(counts, key=lambda d: (_PRECISION_RANK[d.precision], support(d), counts[d], -d.sort_key()[0],
-                                      -(d.month or 0), -(d.day or 0)))
+    return max(
+        counts,
+        key=lambda d: (
+            _PRECISION_RANK[d.precision],
+            support(d),
+            counts[d],
+            -d.sort_key()[0],
+            -(d.month or 0),
+            -(d.day or 0),
+        ),
+    )
 
 
 def merge(claims: Iterable[Claim]) -> list[MergedEvent]:
@@ -109,11 +118,22 @@ def merge(claims: Iterable[Claim]) -> list[MergedEvent]:
             best = _best_date(dates)  # type: ignore[arg-type]
             disputed = None
             if len({str(d) for d in dates}) > 1 and any(not d.overlaps(best) for d in dates):  # type: ignore[union-attr]
-                disputed = [{"date": str(d), "claims": n} for d, n in sorted(Counter(dates).items(), key=lambda kv: kv[0].sort_key())]  # type: ignore[union-attr]
+                disputed = [
+                    {"date": str(d), "claims": n}
+                    for d, n in sorted(Counter(dates).items(), key=lambda kv: kv[0].sort_key())
+                ]  # type: ignore[union-attr]
             bounds = [c.bound for c in cluster if c.bound]
             pair_events.append(
-                MergedEvent(etype, a, b, modality, best, min(bounds) if bounds else None,
-                            sorted(c.id for c in cluster), disputed)
+                MergedEvent(
+                    etype,
+                    a,
+                    b,
+                    modality,
+                    best,
+                    min(bounds) if bounds else None,
+                    sorted(c.id for c in cluster),
+                    disputed,
+                )
             )
         orphan: list[Claim] = []
         for c in undated:
@@ -128,7 +148,9 @@ def merge(claims: Iterable[Claim]) -> list[MergedEvent]:
         if orphan:
             bounds = [c.bound for c in orphan if c.bound]
             pair_events.append(
-                MergedEvent(etype, a, b, modality, None, min(bounds) if bounds else None, sorted(c.id for c in orphan))
+                MergedEvent(
+                    etype, a, b, modality, None, min(bounds) if bounds else None, sorted(c.id for c in orphan)
+                )
             )
         for ev in pair_events:
             ev.claims.sort()

@@ -157,10 +157,22 @@ class Record:
         if code in self._cache:
             return self._cache[code]
         with self.store.connect() as conn:
-            prow = conn.execute(select(P).where(or_(P.c.a == code, P.c.b == code)).order_by(P.c.start_hi, P.c.id)).all()
+            prow = conn.execute(
+                select(P).where(or_(P.c.a == code, P.c.b == code)).order_by(P.c.start_hi, P.c.id)
+            ).all()
             lrow = conn.execute(select(L).where(L.c.viewer == code)).all()
             srow = conn.execute(
-                select(A.c.a, A.c.b, A.c.event_id, S.c.title, S.c.url, S.c.kind, S.c.outlet, S.c.published, S.c.subject)
+                select(
+                    A.c.a,
+                    A.c.b,
+                    A.c.event_id,
+                    S.c.title,
+                    S.c.url,
+                    S.c.kind,
+                    S.c.outlet,
+                    S.c.published,
+                    S.c.subject,
+                )
                 .join(S, S.c.id == A.c.source_id)
                 .where(or_(A.c.a == code, A.c.b == code), A.c.modality == "asserted")
                 .distinct()
@@ -173,13 +185,25 @@ class Record:
         for r in prow:
             other = r.b if r.a == code else r.a
             periods[other].append(
-                Period(r.status, r.start, r.start_lo, r.start_hi, r.start_event_id, r.end, r.end_lo, r.end_hi, r.end_event_id)
+                Period(
+                    r.status,
+                    r.start,
+                    r.start_lo,
+                    r.start_hi,
+                    r.start_event_id,
+                    r.end,
+                    r.end_lo,
+                    r.end_hi,
+                    r.end_event_id,
+                )
             )
         sources: dict[str, dict[str, SourceRef]] = defaultdict(dict)
         by_event: dict[int, dict[str, SourceRef]] = defaultdict(dict)
         for r in srow:
             other = r.b if r.a == code else r.a
-            ref = SourceRef(r.title, r.url, r.kind, r.outlet, r.published.isoformat() if r.published else None)
+            ref = SourceRef(
+                r.title, r.url, r.kind, r.outlet, r.published.isoformat() if r.published else None
+            )
             sources[other][r.title] = ref
             if r.event_id is not None:
                 by_event[r.event_id][r.title] = ref
@@ -202,8 +226,17 @@ class Record:
         if i is not None:
             p = ps[i]
             ps = list(ps)
-            ps[i] = Period(p.status, listing.date, listing.lo, listing.hi, p.start_event,
-                           p.end, p.end_lo, p.end_hi, p.end_event)
+            ps[i] = Period(
+                p.status,
+                listing.date,
+                listing.lo,
+                listing.hi,
+                p.start_event,
+                p.end,
+                p.end_lo,
+                p.end_hi,
+                p.end_event,
+            )
         return status_at(ps, day)
 
     def _counted(self, view: dict, partner: str) -> bool:
@@ -213,7 +246,9 @@ class Record:
         return not (view["own_list"] and listing is not None and listing.basis == "partner")
 
     # -- questions -------------------------------------------------------------------------------
-    def partners(self, state: str | State, as_of: str | date | None = None, among: Among = "all") -> list[Partner]:
+    def partners(
+        self, state: str | State, as_of: str | date | None = None, among: Among = "all"
+    ) -> list[Partner]:
         """States with relations with ``state`` on ``as_of``, in order of establishment."""
         code, day, among = _code(state), _as_of(as_of), _among(among)
         view = self._view(code)
@@ -228,10 +263,21 @@ class Record:
             if among == "un" and not un:
                 continue
             listing = view["listings"].get(partner)
-            since = listing.date if listing is not None and listing.basis == "own" else (st.period.start if st.period else None)
+            since = (
+                listing.date
+                if listing is not None and listing.basis == "own"
+                else (st.period.start if st.period else None)
+            )
             out.append(
-                Partner(partner, _name(partner), since, listing.position if listing is not None else None,
-                        listing.basis if listing is not None else "record", un, view["sources"].get(partner, []))
+                Partner(
+                    partner,
+                    _name(partner),
+                    since,
+                    listing.position if listing is not None else None,
+                    listing.basis if listing is not None else "record",
+                    un,
+                    view["sources"].get(partner, []),
+                )
             )
         return sorted(out, key=lambda p: self._order_key(view, p.code))
 
@@ -248,8 +294,11 @@ class Record:
         view = self._view(code)
         key = day_key(day)
         ordered = sorted(
-            (p for p, lst in view["listings"].items()
-             if self._counted(view, p) and lst.hi is not None and lst.hi <= key),
+            (
+                p
+                for p, lst in view["listings"].items()
+                if self._counted(view, p) and lst.hi is not None and lst.hi <= key
+            ),
             key=lambda p: self._order_key(view, p),
         )
         un = [p for p in ordered if p in registry() and registry().get(p).is_un_member(day)]
@@ -260,15 +309,22 @@ class Record:
         elif other not in un:
             note = f"{_name(other)} is not a UN member, so it has no rank among UN members"
         return Rank(
-            code, other, day.isoformat(),
+            code,
+            other,
+            day.isoformat(),
             listing.date if listing is not None else None,
             ordered.index(other) + 1 if other in ordered else None,
             un.index(other) + 1 if other in un else None,
-            len(ordered), len(un), listing.basis if listing is not None else None, note,
+            len(ordered),
+            len(un),
+            listing.basis if listing is not None else None,
+            note,
             view["sources"].get(other, []),
         )
 
-    def missing(self, state: str | State, among: Among = "un", as_of: str | date | None = None) -> list[Missing]:
+    def missing(
+        self, state: str | State, among: Among = "un", as_of: str | date | None = None
+    ) -> list[Missing]:
         """States (UN members by default) without relations with ``state`` on ``as_of``, each with a note."""
         code, day, among = _code(state), _as_of(as_of), _among(among)
         view = self._view(code)
@@ -292,15 +348,18 @@ class Record:
             elif st.status in ("severed", "suspended"):
                 note = f"relations {st.status}" + (f" since {since}" if since else " (date unknown)")
             elif st.status == "relations":
-                note = (f"listed by {_name(s.code)}'s page but not on {_name(code)}'s own list")
+                note = f"listed by {_name(s.code)}'s page but not on {_name(code)}'s own list"
             else:
                 note = "no relations recorded"
             if st.uncertain is not None:
                 note += f"; a change to '{st.uncertain.status}' dated {st.uncertain.start or 'unknown'} may already have happened"
             # With no source on the pair, the answer rests on the state's own list, which leaves it out.
             refs = view["sources"].get(s.code) or view["own_pages"]
-            out.append(Missing(s.code, s.name, "relations" if st.status == "relations" else st.status, note, since,
-                               refs))
+            out.append(
+                Missing(
+                    s.code, s.name, "relations" if st.status == "relations" else st.status, note, since, refs
+                )
+            )
         return out
 
     def status(self, a: str | State, b: str | State, as_of: str | date | None = None) -> Status:
@@ -311,27 +370,47 @@ class Record:
         view = self._view(ca)
         key = day_key(day)
         st = self._pair_status(view, cb, key)
-        events = [e for e in self._events(ca, cb) if e["modality"] == "asserted" and (e["lo"] or e["bound"] or 0) <= key]
+        events = [
+            e
+            for e in self._events(ca, cb)
+            if e["modality"] == "asserted" and (e["lo"] or e["bound"] or 0) <= key
+        ]
         status = st.status
         note = registry().not_foreign(ca, cb)
         if st.uncertain is not None:
             when = st.uncertain.start or f"an unknown date before {_key_str(st.uncertain.start_hi)}"
-            note = "; ".join(filter(None, [note, f"became '{st.uncertain.status}' on {when}: "
-                                           "not precise enough to tell whether by this day"]))
+            note = "; ".join(
+                filter(
+                    None,
+                    [
+                        note,
+                        f"became '{st.uncertain.status}' on {when}: "
+                        "not precise enough to tell whether by this day",
+                    ],
+                )
+            )
         if not events and status == "none":
             status = "unknown" if not view["periods"].get(cb) and not view["sources"].get(cb) else "none"
         srcs: dict[str, SourceRef] = {}
         for e in events:
             for s in e["sources"]:
                 srcs[s["title"]] = SourceRef(**s)
-        disagreements = [{"event": e["type"], "dates": e["disputed_dates"]} for e in events if e["disputed_dates"]]
+        disagreements = [
+            {"event": e["type"], "dates": e["disputed_dates"]} for e in events if e["disputed_dates"]
+        ]
         since = st.period.start if st.period else None
         ps = view["periods"].get(cb, [])
         i = _listed_period(ps, view["listings"].get(cb))
-        if status == "relations" and i is not None and st.period is not None \
-                and ps[i].start_event == st.period.start_event:
+        if (
+            status == "relations"
+            and i is not None
+            and st.period is not None
+            and ps[i].start_event == st.period.start_event
+        ):
             since = view["listings"][cb].date
-        return Status(ca, cb, day.isoformat(), status, since, note, events, list(srcs.values()), disagreements)
+        return Status(
+            ca, cb, day.isoformat(), status, since, note, events, list(srcs.values()), disagreements
+        )
 
     def _events(self, a: str, b: str) -> list[dict]:
         with self.store.connect() as conn:
@@ -339,13 +418,29 @@ class Record:
                 select(E).where(or_((E.c.a == a) & (E.c.b == b), (E.c.a == b) & (E.c.b == a)))
             ).all()
             ids = [r.id for r in erows]
-            arows = conn.execute(
-                select(A.c.event_id, A.c.date, A.c.evidence, A.c.span_start, A.c.span_end, A.c.extractor,
-                       A.c.date_text, S.c.title, S.c.url, S.c.kind, S.c.outlet, S.c.published)
-                .join(S, S.c.id == A.c.source_id)
-                .where(A.c.event_id.in_(ids))
-                .order_by(A.c.id)
-            ).all() if ids else []
+            arows = (
+                conn.execute(
+                    select(
+                        A.c.event_id,
+                        A.c.date,
+                        A.c.evidence,
+                        A.c.span_start,
+                        A.c.span_end,
+                        A.c.extractor,
+                        A.c.date_text,
+                        S.c.title,
+                        S.c.url,
+                        S.c.kind,
+                        S.c.outlet,
+                        S.c.published,
+                    )
+                    .join(S, S.c.id == A.c.source_id)
+                    .where(A.c.event_id.in_(ids))
+                    .order_by(A.c.id)
+                ).all()
+                if ids
+                else []
+            )
         support: dict[int, list] = defaultdict(list)
         for r in arows:
             support[r.event_id].append(r)
@@ -354,19 +449,44 @@ class Record:
             refs: dict[str, dict] = {}
             evidence = []
             for s in support[r.id]:
-                refs[s.title] = {"title": s.title, "url": s.url, "kind": s.kind, "outlet": s.outlet,
-                                 "published": s.published.isoformat() if s.published else None}
-                evidence.append({"source": s.title, "quote": s.evidence, "date": s.date, "date_text": s.date_text,
-                                 "span": [s.span_start, s.span_end] if s.span_start is not None else None,
-                                 "extractor": s.extractor})
-            out.append({
-                "id": r.id, "type": r.type, "a": r.a, "b": r.b, "date": r.date,
-                "precision": PartialDate.parse(r.date).precision.value if r.date else None,
-                "modality": r.modality, "lo": r.lo, "hi": r.hi, "bound": r.bound,
-                "happened_by": _key_str(r.bound) if r.date is None and r.bound and r.modality == "asserted" else None,
-                "n_sources": r.n_sources, "disputed_dates": r.disputed_dates,
-                "sources": list(refs.values()), "evidence": evidence,
-            })
+                refs[s.title] = {
+                    "title": s.title,
+                    "url": s.url,
+                    "kind": s.kind,
+                    "outlet": s.outlet,
+                    "published": s.published.isoformat() if s.published else None,
+                }
+                evidence.append(
+                    {
+                        "source": s.title,
+                        "quote": s.evidence,
+                        "date": s.date,
+                        "date_text": s.date_text,
+                        "span": [s.span_start, s.span_end] if s.span_start is not None else None,
+                        "extractor": s.extractor,
+                    }
+                )
+            out.append(
+                {
+                    "id": r.id,
+                    "type": r.type,
+                    "a": r.a,
+                    "b": r.b,
+                    "date": r.date,
+                    "precision": PartialDate.parse(r.date).precision.value if r.date else None,
+                    "modality": r.modality,
+                    "lo": r.lo,
+                    "hi": r.hi,
+                    "bound": r.bound,
+                    "happened_by": _key_str(r.bound)
+                    if r.date is None and r.bound and r.modality == "asserted"
+                    else None,
+                    "n_sources": r.n_sources,
+                    "disputed_dates": r.disputed_dates,
+                    "sources": list(refs.values()),
+                    "evidence": evidence,
+                }
+            )
         out.sort(key=lambda e: (e["lo"] or e["bound"] or 0, e["hi"] or 0, e["id"]))
         return out
 
@@ -379,15 +499,19 @@ class Record:
         view = self._view(ca)
         events = self._events(ca, cb)
         return {
-            "a": ca, "b": cb, "a_name": _name(ca), "b_name": _name(cb),
+            "a": ca,
+            "b": cb,
+            "a_name": _name(ca),
+            "b_name": _name(cb),
             "not_foreign": registry().not_foreign(ca, cb),
             "periods": [
-                {"status": p.status, "start": p.start, "end": p.end,
-                 "start_certain": p.start is not None}
+                {"status": p.status, "start": p.start, "end": p.end, "start_certain": p.start is not None}
                 for p in view["periods"].get(cb, [])
             ],
             "events": events,
-            "sources": sorted({s["title"]: s for e in events for s in e["sources"]}.values(), key=lambda s: s["title"]),
+            "sources": sorted(
+                {s["title"]: s for e in events for s in e["sources"]}.values(), key=lambda s: s["title"]
+            ),
         }
 
     def conflicts(self, state: str | State | None = None) -> list[dict]:
@@ -402,29 +526,55 @@ class Record:
             support = defaultdict(list)
             for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
                 for s in conn.execute(
-                    select(A.c.event_id, A.c.date, S.c.title).join(S, S.c.id == A.c.source_id).where(A.c.event_id.in_(chunk))
+                    select(A.c.event_id, A.c.date, S.c.title)
+                    .join(S, S.c.id == A.c.source_id)
+                    .where(A.c.event_id.in_(chunk))
                 ):
                     support[s.event_id].append({"source": s.title, "date": s.date})
             lq = select(L).where(L.c.basis == "partner")
             if code:
                 lq = lq.where(or_(L.c.viewer == code, L.c.partner == code))
             one_sided = conn.execute(lq).all()
-            own_lists = {r[0] for r in conn.execute(select(S.c.subject).where(S.c.kind == "wikipedia").distinct())}
+            own_lists = {
+                r[0] for r in conn.execute(select(S.c.subject).where(S.c.kind == "wikipedia").distinct())
+            }
         out = [
-            {"kind": "date", "type": r.type, "a": r.a, "b": r.b, "date": r.date, "readings": r.disputed_dates,
-             "sources": support[r.id]}
+            {
+                "kind": "date",
+                "type": r.type,
+                "a": r.a,
+                "b": r.b,
+                "date": r.date,
+                "readings": r.disputed_dates,
+                "sources": support[r.id],
+            }
             for r in rows
         ]
         for r in one_sided:
             if r.viewer in own_lists:
-                out.append({"kind": "one_sided", "type": "establish", "a": r.viewer, "b": r.partner, "date": r.date,
-                            "readings": None,
-                            "sources": [{"source": f"not on {_name(r.viewer)}'s own list", "date": None}]})
+                out.append(
+                    {
+                        "kind": "one_sided",
+                        "type": "establish",
+                        "a": r.viewer,
+                        "b": r.partner,
+                        "date": r.date,
+                        "readings": None,
+                        "sources": [{"source": f"not on {_name(r.viewer)}'s own list", "date": None}],
+                    }
+                )
         return out
 
-    def events(self, *, state: str | State | None = None, type: str | None = None,
-               since: str | None = None, until: str | None = None, modality: str | None = None,
-               limit: int = 100) -> list[dict]:
+    def events(
+        self,
+        *,
+        state: str | State | None = None,
+        type: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        modality: str | None = None,
+        limit: int = 100,
+    ) -> list[dict]:
         """Events filtered by state, type, modality and date range (newest first)."""
         q = select(E)
         if state:
@@ -441,8 +591,15 @@ class Record:
         with self.store.connect() as conn:
             rows = conn.execute(q.order_by(E.c.hi.desc().nulls_last(), E.c.id.desc()).limit(limit)).all()
         return [
-            {"id": r.id, "type": r.type, "a": r.a, "b": r.b, "date": r.date, "modality": r.modality,
-             "n_sources": r.n_sources}
+            {
+                "id": r.id,
+                "type": r.type,
+                "a": r.a,
+                "b": r.b,
+                "date": r.date,
+                "modality": r.modality,
+                "n_sources": r.n_sources,
+            }
             for r in rows
         ]
 

@@ -73,8 +73,15 @@ class Assertion:
 
     def key(self) -> tuple:
         """What makes two assertions of one source the same statement."""
-        return (self.type.value, self.a, self.b, str(self.date) if self.date else None,
-                self.modality.value, self.span, self.evidence)
+        return (
+            self.type.value,
+            self.a,
+            self.b,
+            str(self.date) if self.date else None,
+            self.modality.value,
+            self.span,
+            self.evidence,
+        )
 
     def to_dict(self) -> dict:
         return {

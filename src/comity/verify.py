@@ -32,12 +32,15 @@ class Report:
 
 
 def _event_rows(conn) -> list[tuple]:  # type: ignore[no-untyped-def]
-    rows = conn.execute(select(E.c.type, E.c.a, E.c.b, E.c.date, E.c.modality, E.c.n_sources, E.c.bound)).all()
+    rows = conn.execute(
+        select(E.c.type, E.c.a, E.c.b, E.c.date, E.c.modality, E.c.n_sources, E.c.bound)
+    ).all()
     return _sorted(rows)
 
 
 def _sorted(rows) -> list[tuple]:  # type: ignore[no-untyped-def]
     """Rows in a stable order; a NULL (an undated event, an open period) sorts before any value."""
+
     def key(row: tuple) -> tuple:
         return tuple((v is not None, v if v is not None else 0) for v in row)
 

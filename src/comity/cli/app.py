@@ -39,7 +39,9 @@ class Format(StrEnum):
 
 
 FormatOption = typer.Option(Format.table, "--format", "-f", help="Output: a readable table, json or csv.")
-DbOption = typer.Option(None, "--db", envvar="COMITY_DB", help="Database URL or SQLite path (default: user data dir).")
+DbOption = typer.Option(
+    None, "--db", envvar="COMITY_DB", help="Database URL or SQLite path (default: user data dir)."
+)
 QuietOption = typer.Option(False, "--quiet", "-q", help="No progress bars or notes on stderr.")
 
 

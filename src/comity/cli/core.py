@@ -14,11 +14,15 @@ from ..states import registry
 from ..store import Store
 from .app import DbOption, Format, FormatOption, QuietOption, app, emit, err, fail, state_arg
 
-AsOfOption = typer.Option(None, "--as-of", help="Answer as of this day (YYYY, YYYY-MM or YYYY-MM-DD; default today).")
+AsOfOption = typer.Option(
+    None, "--as-of", help="Answer as of this day (YYYY, YYYY-MM or YYYY-MM-DD; default today)."
+)
 
 
 RetrievedOption = typer.Option(
-    None, "--retrieved", help="The day the pages were read from Wikipedia (YYYY-MM-DD): undated statements hold by then."
+    None,
+    "--retrieved",
+    help="The day the pages were read from Wikipedia (YYYY-MM-DD): undated statements hold by then.",
 )
 
 
@@ -71,8 +75,12 @@ def partners(
         return
     for d in data:
         d["sources"] = "; ".join(x["title"] for x in d["sources"])
-    emit(data, fmt, columns=["n", "code", "name", "date", "basis", "un_member", "sources"],
-         title=f"Partners of {s.name} ({len(rows)}, among {among}, as of {as_of or 'today'})")
+    emit(
+        data,
+        fmt,
+        columns=["n", "code", "name", "date", "basis", "un_member", "sources"],
+        title=f"Partners of {s.name} ({len(rows)}, among {among}, as of {as_of or 'today'})",
+    )
 
 
 @app.command()
@@ -98,8 +106,10 @@ def rank(
         if r.rank_all is None:
             c.print(r.note)
         else:
-            c.print(f"[bold]{p.name}[/] ({r.date}) is {s.name}'s partner no. [bold]{r.rank_all}[/] of {r.total_all} "
-                    f"counting all partners, and no. [bold]{r.rank_un or '—'}[/] of {r.total_un} counting UN members only.")
+            c.print(
+                f"[bold]{p.name}[/] ({r.date}) is {s.name}'s partner no. [bold]{r.rank_all}[/] of {r.total_all} "
+                f"counting all partners, and no. [bold]{r.rank_un or '—'}[/] of {r.total_un} counting UN members only."
+            )
             if r.note:
                 c.print(r.note)
         c.print(f"[dim]sources: {_sources_line(r.sources)}[/]")
@@ -132,8 +142,12 @@ def missing(
     if fmt is not Format.json:
         for d in data:
             d["sources"] = "; ".join(x["title"] for x in d["sources"])
-    emit(data, fmt, columns=["code", "name", "status", "since", "note"] + (["sources"] if fmt is Format.csv else []),
-         title=f"No relations with {s.name} ({len(rows)}, among {among}, as of {as_of or 'today'})")
+    emit(
+        data,
+        fmt,
+        columns=["code", "name", "status", "since", "note"] + (["sources"] if fmt is Format.csv else []),
+        title=f"No relations with {s.name} ({len(rows)}, among {among}, as of {as_of or 'today'})",
+    )
 
 
 @app.command()
@@ -156,21 +170,30 @@ def status(
         raise fail(str(exc)) from None
     if fmt is Format.table:
         c = Console()
-        c.print(f"[bold]{sa.name} – {sb.name}[/] as of {r.as_of}: [bold]{r.status}[/]"
-                + (f" since {r.since}" if r.since else ""))
+        c.print(
+            f"[bold]{sa.name} – {sb.name}[/] as of {r.as_of}: [bold]{r.status}[/]"
+            + (f" since {r.since}" if r.since else "")
+        )
         if r.note:
             c.print(f"note: {r.note}")
         for e in r.events:
-            c.print(f"  {e['date'] or ('by ' + (e['happened_by'] or '?'))}  {e['type']}  "
-                    f"({e['n_sources']} source{'s' if e['n_sources'] != 1 else ''})", highlight=False)
+            c.print(
+                f"  {e['date'] or ('by ' + (e['happened_by'] or '?'))}  {e['type']}  "
+                f"({e['n_sources']} source{'s' if e['n_sources'] != 1 else ''})",
+                highlight=False,
+            )
         for d in r.disagreements:
-            c.print(f"  [yellow]sources disagree on the {d['event']} date:[/] "
-                    + ", ".join(f"{x['date']} ({x['claims']})" for x in d["dates"]))
+            c.print(
+                f"  [yellow]sources disagree on the {d['event']} date:[/] "
+                + ", ".join(f"{x['date']} ({x['claims']})" for x in d["dates"])
+            )
         c.print(f"[dim]sources: {_sources_line(r.sources)}[/]")
         return
     d = r.to_dict()
     if fmt is Format.csv:
-        d = {k: d[k] for k in ("a", "b", "as_of", "status", "since", "note")} | {"sources": _sources_line(r.sources)}
+        d = {k: d[k] for k in ("a", "b", "as_of", "status", "since", "note")} | {
+            "sources": _sources_line(r.sources)
+        }
     emit(d, fmt)
 
 
@@ -194,14 +217,23 @@ def timeline(
         emit(t, fmt)
         return
     rows = [
-        {"date": e["date"] or (f"by {e['happened_by']}" if e["happened_by"] else "undated"), "type": e["type"],
-         "a": e["a"], "b": e["b"], "modality": e["modality"],
-         "sources": "; ".join(s["title"] for s in e["sources"]),
-         "evidence": " | ".join(x["quote"] for x in e["evidence"][:2] if x["quote"])}
+        {
+            "date": e["date"] or (f"by {e['happened_by']}" if e["happened_by"] else "undated"),
+            "type": e["type"],
+            "a": e["a"],
+            "b": e["b"],
+            "modality": e["modality"],
+            "sources": "; ".join(s["title"] for s in e["sources"]),
+            "evidence": " | ".join(x["quote"] for x in e["evidence"][:2] if x["quote"]),
+        }
         for e in t["events"]
     ]
-    emit(rows, fmt, columns=["date", "type", "a", "b", "modality", "sources", "evidence"],
-         title=f"{t['a_name']} – {t['b_name']}")
+    emit(
+        rows,
+        fmt,
+        columns=["date", "type", "a", "b", "modality", "sources", "evidence"],
+        title=f"{t['a_name']} – {t['b_name']}",
+    )
 
 
 @app.command()
@@ -217,16 +249,26 @@ def conflicts(
         emit(rows, fmt)
         return
     data = [
-        {**r, "readings": "; ".join(f"{x['date']} ({x['claims']})" for x in (r["readings"] or [])),
-         "sources": "; ".join(f"{s['source']}: {s['date']}" for s in r["sources"])}
+        {
+            **r,
+            "readings": "; ".join(f"{x['date']} ({x['claims']})" for x in (r["readings"] or [])),
+            "sources": "; ".join(f"{s['source']}: {s['date']}" for s in r["sources"]),
+        }
         for r in rows
     ]
-    emit(data, fmt, columns=["kind", "type", "a", "b", "date", "readings", "sources"], title=f"Conflicts ({len(rows)})")
+    emit(
+        data,
+        fmt,
+        columns=["kind", "type", "a", "b", "date", "readings", "sources"],
+        title=f"Conflicts ({len(rows)})",
+    )
 
 
 @app.command()
 def states(
-    query: str | None = typer.Argument(None, help="Part of a code, name or alias (all entities when absent)."),
+    query: str | None = typer.Argument(
+        None, help="Part of a code, name or alias (all entities when absent)."
+    ),
     fmt: Format = FormatOption,
 ) -> None:
     """Known states and entities: codes, names, kinds, UN admission, capitals.
@@ -236,8 +278,12 @@ def states(
     rows = [s.to_dict() for s in registry().search(query)]
     if not rows and query:
         raise fail(f"no state matches {query!r}")
-    emit(rows, fmt, columns=["code", "name", "kind", "un_admission", "capital", "official_name"],
-         title=f"States ({len(rows)})")
+    emit(
+        rows,
+        fmt,
+        columns=["code", "name", "kind", "un_admission", "capital", "official_name"],
+        title=f"States ({len(rows)})",
+    )
 
 
 import_app = typer.Typer(help="Import sources into the record.", no_args_is_help=True)
@@ -246,8 +292,12 @@ app.add_typer(import_app, name="import")
 
 def _progress(quiet: bool) -> Progress:
     return Progress(
-        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, disable=quiet or not sys.stderr.isatty(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or not sys.stderr.isatty(),
     )
 
 
@@ -298,8 +348,15 @@ def import_wikipedia(
 
         def step(doc, result) -> None:  # type: ignore[no-untyped-def]
             bar.advance(task)
-            report.append({"title": doc.source.title, "added": result.added, "assertions": result.assertions,
-                           "problems": len(doc.problems), "replaced": result.replaced})
+            report.append(
+                {
+                    "title": doc.source.title,
+                    "added": result.added,
+                    "assertions": result.assertions,
+                    "problems": len(doc.problems),
+                    "replaced": result.replaced,
+                }
+            )
 
         store.add_many(safe(docs), progress=step)
     for e in errors:
@@ -307,8 +364,11 @@ def import_wikipedia(
     if not quiet:
         n_new = sum(1 for r in report if r["added"])
         n_prob = sum(r["problems"] for r in report)
-        err.print(f"{len(report)} pages read, {n_new} new, {sum(r['assertions'] for r in report)} assertions, "
-                  f"{n_prob} rows reported as problems (see `comity problems`)", highlight=False)
+        err.print(
+            f"{len(report)} pages read, {n_new} new, {sum(r['assertions'] for r in report)} assertions, "
+            f"{n_prob} rows reported as problems (see `comity problems`)",
+            highlight=False,
+        )
     if fmt is not Format.table:
         emit(report, fmt)
     if errors and not report:

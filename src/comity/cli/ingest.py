@@ -14,12 +14,18 @@ from .core import _progress, open_record
 @app.command()
 def ingest(
     paths: list[str] = typer.Argument(..., help="Files, folders, JSONL(.gz) or '-' for stdin."),
-    published: str | None = typer.Option(None, "--published", help="Publication date for inputs that lack one."),
+    published: str | None = typer.Option(
+        None, "--published", help="Publication date for inputs that lack one."
+    ),
     db: str | None = DbOption,
     quiet: bool = QuietOption,
-    bulk: bool = typer.Option(False, "--bulk", help="Large archives (JSONL, JSONL.gz, WARC) on a Dask cluster."),
+    bulk: bool = typer.Option(
+        False, "--bulk", help="Large archives (JSONL, JSONL.gz, WARC) on a Dask cluster."
+    ),
     workers: int = typer.Option(2, "--workers", help="With --bulk: local Dask workers."),
-    scheduler: str | None = typer.Option(None, "--scheduler", help="With --bulk: address of a running Dask scheduler."),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="With --bulk: address of a running Dask scheduler."
+    ),
     chunk_mb: int | None = typer.Option(
         None, "--chunk-mb", min=1, help="With --bulk: chunk size in MiB for archives seen for the first time."
     ),
@@ -48,8 +54,15 @@ def ingest(
         except ModuleNotFoundError as exc:
             raise fail(f"--bulk needs the 'bulk' extra (pip install 'comity[bulk]'): {exc}") from None
         report = ingest_bulk(
-            paths, db=db, workers=workers, scheduler=scheduler, published=published, quiet=quiet,
-            chunk_bytes=chunk_mb * 1024 * 1024 if chunk_mb else None, batch=batch, resume=resume,
+            paths,
+            db=db,
+            workers=workers,
+            scheduler=scheduler,
+            published=published,
+            quiet=quiet,
+            chunk_bytes=chunk_mb * 1024 * 1024 if chunk_mb else None,
+            batch=batch,
+            resume=resume,
         )
         sys.stdout.write(json.dumps(report, indent=2, default=str) + "\n")
         return
@@ -63,7 +76,9 @@ def ingest(
 
         report = run_ingest(record.store, items(), progress=lambda _item: bar.advance(task))
     for e in report.errors:
-        err.print(f"[red]skipped[/] {e.get('source') or ''} {e.get('item') or ''}: {e['error']}", highlight=False)
+        err.print(
+            f"[red]skipped[/] {e.get('source') or ''} {e.get('item') or ''}: {e['error']}", highlight=False
+        )
     sys.stdout.write(json.dumps(report.to_dict(), indent=2) + "\n")
     if report.read == 0 and report.errors:
         raise typer.Exit(1)

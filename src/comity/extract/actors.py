@@ -389,14 +389,14 @@ def _subjectish(an: Analysis, m: Mention) -> bool:
         return not after_prep(an, m, prev=prev)
     if prev == "of":
         return not after_prep(an, m, prev=prev)
-    if prev in _TIME_WORDS and _ACTS.match(an.norm, m.end):
-        return True  # "Earlier this week Managua told ...", "On Monday Seoul said ..."
-    return False
+    # "Earlier this week Managua told ...", "On Monday Seoul said ..."
+    return prev in _TIME_WORDS and _ACTS.match(an.norm, m.end) is not None
 
 
 _TIME_WORDS = frozenset(
-    "week month year day today yesterday monday tuesday wednesday thursday friday saturday sunday "
-    "then later also now meanwhile subsequently afterwards eventually".split()
+    ["week", "month", "year", "day", "today", "yesterday", "then", "later", "also", "now", "meanwhile"]
+    + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    + ["subsequently", "afterwards", "eventually"]
 )
 
 
@@ -676,7 +676,9 @@ def _capital_subject(an: Analysis, x: Mention) -> bool:
     return _ACTS.match(an.norm, x.end) is not None
 
 
-_ACTS = re.compile(r"\s+(?!(?:and|or|but|in|on|at|of|for|to|with|from|by|as|into|than|the|a|an|which|who|that)\b)[a-z]+\b")
+_ACTS = re.compile(
+    r"\s+(?!(?:and|or|but|in|on|at|of|for|to|with|from|by|as|into|than|the|a|an|which|who|that)\b)[a-z]+\b"
+)
 
 
 @component("actors")

@@ -316,7 +316,11 @@ def _mask(text: str) -> str:
                 body = gt_at + 1
                 if not (close_from <= body and (close_at >= body or close_at == -1)):
                     found = _REF_CLOSE.search(text, body)
-                    close_from, close_at, close_end = body, found.start() if found else -1, found.end() if found else -1
+                    close_from, close_at, close_end = (
+                        body,
+                        found.start() if found else -1,
+                        found.end() if found else -1,
+                    )
                 if close_at < 0:
                     continue
                 end = close_end
@@ -1108,7 +1112,9 @@ def _gap_events(sentence: str) -> list[_NoteEvent]:
                                   Modality.ASSERTED)]  # fmt: skip
         if i + 1 < len(dates) and _GAP_SEP.fullmatch(sentence[d.end : dates[i + 1].start]):
             e = dates[i + 1]
-            out.append((EventType.RESTORE, _reading_at(sentence, e), sentence[e.start : e.end], Modality.ASSERTED))
+            out.append(
+                (EventType.RESTORE, _reading_at(sentence, e), sentence[e.start : e.end], Modality.ASSERTED)
+            )
         return out
     return []
 
@@ -1415,8 +1421,13 @@ class _PageParser:
         if modern and modern != text and _DATE_RX.search(modern):
             text = modern
         if _INFORMAL.search(text):
-            self.problem("no_formal_relations", f"the date column says there are no formal relations: {text!r}",
-                         row.start, row.end, section)
+            self.problem(
+                "no_formal_relations",
+                f"the date column says there are no formal relations: {text!r}",
+                row.start,
+                row.end,
+                section,
+            )
             return
         if _NOTE_VERBS.search(text):  # "1 August 1974, severed 23 July 1980, restored 17 May 1984"
             events = self.date_cell_events(text, row, section)
@@ -1745,7 +1756,8 @@ def parse_page(
         raise WikitextError("the page holds NUL bytes: binary data, not wikitext", title=title)
     if len(text) > MAX_PAGE_CHARS:
         raise WikitextError(
-            f"the page is too long ({len(text):,} characters > {MAX_PAGE_CHARS:,}, Wikipedia's limit)", title=title
+            f"the page is too long ({len(text):,} characters > {MAX_PAGE_CHARS:,}, Wikipedia's limit)",
+            title=title,
         )
     text = text.removeprefix("\ufeff")
     resolver = _resolver_for(registry)
@@ -1819,7 +1831,9 @@ def read_files(
         for f in files:
             try:
                 if f.stat().st_size > 4 * MAX_PAGE_CHARS:  # more bytes than any page of MAX_PAGE_CHARS
-                    raise WikitextError(f"the file is too large ({f.stat().st_size:,} bytes) for a page", path=f)
+                    raise WikitextError(
+                        f"the file is too large ({f.stat().st_size:,} bytes) for a page", path=f
+                    )
                 data = f.read_bytes()
             except OSError as e:
                 raise WikitextError(f"cannot read the file ({e.strerror or e})", path=f) from e

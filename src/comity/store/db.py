@@ -306,7 +306,11 @@ class Store:
         pairs: set[Pair] = set()
         replaced = 0
         if src.kind == "wikipedia":
-            old = conn.execute(select(S.c.id).where(S.c.kind == src.kind, S.c.title == src.title)).scalars().all()
+            old = (
+                conn.execute(select(S.c.id).where(S.c.kind == src.kind, S.c.title == src.title))
+                .scalars()
+                .all()
+            )
             if old:
                 pairs |= self._pairs_of(conn, old)
                 conn.execute(delete(A).where(A.c.source_id.in_(old)))
@@ -316,9 +320,17 @@ class Store:
         subject = getattr(doc, "subject", None)
         source_id = conn.execute(
             insert(S).values(
-                kind=src.kind, title=src.title, url=src.url, outlet=src.outlet, published=src.published,
-                retrieved=src.retrieved, content_hash=src.content_hash, licence=src.licence,
-                attribution=src.attribution, subject=subject, imported=date.today(),
+                kind=src.kind,
+                title=src.title,
+                url=src.url,
+                outlet=src.outlet,
+                published=src.published,
+                retrieved=src.retrieved,
+                content_hash=src.content_hash,
+                licence=src.licence,
+                attribution=src.attribution,
+                subject=subject,
+                imported=date.today(),
             )
         ).inserted_primary_key[0]
         seen = set()
@@ -329,14 +341,23 @@ class Store:
             seen.add(a.key())
             rows.append(
                 {
-                    "source_id": source_id, "type": a.type.value, "a": a.a, "b": a.b,
+                    "source_id": source_id,
+                    "type": a.type.value,
+                    "a": a.a,
+                    "b": a.b,
                     "date": str(a.date) if a.date else None,
                     "lo": day_key(a.date.earliest()) if a.date else None,
                     "hi": day_key(a.date.latest()) if a.date else None,
-                    "date_text": a.date_text, "modality": a.modality.value, "evidence": a.evidence or "",
-                    "span_start": a.span[0] if a.span else None, "span_end": a.span[1] if a.span else None,
-                    "extractor": a.extractor, "extractor_version": a.extractor_version,
-                    "confidence": float(a.confidence), "detail": a.detail or None, "event_id": None,
+                    "date_text": a.date_text,
+                    "modality": a.modality.value,
+                    "evidence": a.evidence or "",
+                    "span_start": a.span[0] if a.span else None,
+                    "span_end": a.span[1] if a.span else None,
+                    "extractor": a.extractor,
+                    "extractor_version": a.extractor_version,
+                    "confidence": float(a.confidence),
+                    "detail": a.detail or None,
+                    "event_id": None,
                 }
             )
             pairs.add((a.a, a.b) if a.a < a.b else (a.b, a.a))
@@ -346,8 +367,13 @@ class Store:
             conn.execute(
                 insert(ProblemRow.__table__),
                 [
-                    {"source_id": source_id, "kind": str(p.get("kind", "unknown")), "message": str(p.get("message", "")),
-                     "raw": p.get("raw"), "section": p.get("section")}
+                    {
+                        "source_id": source_id,
+                        "kind": str(p.get("kind", "unknown")),
+                        "message": str(p.get("message", "")),
+                        "raw": p.get("raw"),
+                        "section": p.get("section"),
+                    }
                     for p in doc.problems
                 ],
             )
@@ -396,7 +422,15 @@ class Store:
 
     def _derive(self, conn: Connection, rows: list) -> None:
         claims = [
-            Claim(r.id, r.type, r.a, r.b, r.modality, PartialDate.parse(r.date), r.published or r.retrieved or r.imported)
+            Claim(
+                r.id,
+                r.type,
+                r.a,
+                r.b,
+                r.modality,
+                PartialDate.parse(r.date),
+                r.published or r.retrieved or r.imported,
+            )
             for r in rows
         ]
         merged = merge(claims)
@@ -404,14 +438,25 @@ class Store:
             return
         # Insert events and remember their ids (RETURNING works on SQLite >= 3.35 and PostgreSQL).
         ev_rows = [
-            {"type": m.type, "a": m.a, "b": m.b, "date": str(m.date) if m.date else None, "lo": m.lo, "hi": m.hi,
-             "bound": day_key(m.bound) if m.bound else None, "modality": m.modality,
-             "n_sources": 0, "disputed_dates": m.disputed}
+            {
+                "type": m.type,
+                "a": m.a,
+                "b": m.b,
+                "date": str(m.date) if m.date else None,
+                "lo": m.lo,
+                "hi": m.hi,
+                "bound": day_key(m.bound) if m.bound else None,
+                "modality": m.modality,
+                "n_sources": 0,
+                "disputed_dates": m.disputed,
+            }
             for m in merged
         ]
         ids: list[int] = []
         for chunk in _chunks(ev_rows, 500):
-            ids += [r[0] for r in conn.execute(insert(E).returning(E.c.id, sort_by_parameter_order=True), chunk)]
+            ids += [
+                r[0] for r in conn.execute(insert(E).returning(E.c.id, sort_by_parameter_order=True), chunk)
+            ]
         link = []
         n_sources = []
         for eid, m in zip(ids, merged, strict=True):
@@ -431,9 +476,19 @@ class Store:
         for (x, y), evs in by_pair.items():
             for p in periods(evs):
                 period_rows.append(
-                    {"a": x, "b": y, "status": p.status, "start": p.start, "start_lo": p.start_lo,
-                     "start_hi": p.start_hi, "end": p.end, "end_lo": p.end_lo, "end_hi": p.end_hi,
-                     "start_event_id": p.start_event, "end_event_id": p.end_event}
+                    {
+                        "a": x,
+                        "b": y,
+                        "status": p.status,
+                        "start": p.start,
+                        "start_lo": p.start_lo,
+                        "start_hi": p.start_hi,
+                        "end": p.end,
+                        "end_lo": p.end_lo,
+                        "end_hi": p.end_hi,
+                        "start_event_id": p.start_event,
+                        "end_event_id": p.end_event,
+                    }
                 )
         if period_rows:
             conn.execute(insert(P), period_rows)
@@ -456,8 +511,19 @@ class Store:
 
 
 _CLAIMS = select(
-    A.c.id, A.c.type, A.c.a, A.c.b, A.c.modality, A.c.date, A.c.lo, A.c.detail,
-    S.c.published, S.c.retrieved, S.c.imported, S.c.subject, S.c.kind,
+    A.c.id,
+    A.c.type,
+    A.c.a,
+    A.c.b,
+    A.c.modality,
+    A.c.date,
+    A.c.lo,
+    A.c.detail,
+    S.c.published,
+    S.c.retrieved,
+    S.c.imported,
+    S.c.subject,
+    S.c.kind,
 ).join(S, S.c.id == A.c.source_id)
 
 
@@ -498,7 +564,12 @@ def _listings(rows, merged) -> list[dict]:  # type: ignore[no-untyped-def]
         if r.type not in ("establish", "restore") or r.modality != "asserted":
             continue
         detail = r.detail or {}
-        if r.type == "establish" and r.kind == "wikipedia" and r.subject in (r.a, r.b) and detail.get("table") == "list":
+        if (
+            r.type == "establish"
+            and r.kind == "wikipedia"
+            and r.subject in (r.a, r.b)
+            and detail.get("table") == "list"
+        ):
             viewer = r.subject
             partner = r.b if r.a == viewer else r.a
             cur = own.get((viewer, partner))
@@ -513,14 +584,30 @@ def _listings(rows, merged) -> list[dict]:  # type: ignore[no-untyped-def]
         for viewer, partner in ((x, y), (y, x)):
             if (viewer, partner) in own:
                 olo, odate, pos = own[(viewer, partner)]
-                out.append({"viewer": viewer, "partner": partner, "date": odate, "lo": olo,
-                            "hi": day_key(PartialDate.parse(odate).latest()) if odate else None,
-                            "position": pos, "basis": "own"})
+                out.append(
+                    {
+                        "viewer": viewer,
+                        "partner": partner,
+                        "date": odate,
+                        "lo": olo,
+                        "hi": day_key(PartialDate.parse(odate).latest()) if odate else None,
+                        "position": pos,
+                        "basis": "own",
+                    }
+                )
             else:
                 basis = "record" if (viewer, partner) in news else "partner"
-                out.append({"viewer": viewer, "partner": partner, "date": d, "lo": lo,
-                            "hi": day_key(PartialDate.parse(d).latest()) if d else None,
-                            "position": None, "basis": basis})
+                out.append(
+                    {
+                        "viewer": viewer,
+                        "partner": partner,
+                        "date": d,
+                        "lo": lo,
+                        "hi": day_key(PartialDate.parse(d).latest()) if d else None,
+                        "position": None,
+                        "basis": basis,
+                    }
+                )
     return out
 
 
