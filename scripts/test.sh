@@ -9,4 +9,5 @@ if [ -z "${COMITY_TEST_PG_URL:-}" ]; then
   export COMITY_TEST_PG_URL
 fi
 ruff check src tests benchmarks
+ruff format --check src tests benchmarks
 exec python -m pytest -q "$@"
