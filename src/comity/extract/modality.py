@@ -508,8 +508,11 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
             mod, cue = rm, "(after)"
     tense = tense_of(t)
     background = is_background(t)
+    q = _question(t)
+    if q and mod in ("asserted", "planned"):
+        mod, cue = q, "(question)"
     if "standing" in t.flags:
-        mod = "standing"
+        mod, cue = ("negated", "never (refusal)") if _refusal(t) else ("standing", cue)
     elif typ in STATIVE and mod == "asserted" and background and tense in ("present", "base"):
         mod = "standing"  # "countries that recognise Palestine": a standing state
     if mod != "asserted":
@@ -523,6 +526,65 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
     ):
         tense = "present"  # "X decided to cut ties", "X announced the expulsion of": the news itself
     return mod, cue, tense, background
+
+
+def _refusal(t: Trigger) -> bool:
+    """ "would never recognise Kosovo", "will not establish relations": a refusal, not a standing state."""
+    doc = t.doc
+    lo = t.sent.start
+    k = t.verb
+    while k >= lo and doc[k].lower_ in ("not", "never", "n't", "no", "longer", "ever"):
+        k -= 1
+    return k >= lo and doc[k].lower_ in ("will", "would", "shall", "wo", "won't")
+
+
+_YES_NO = frozenset(
+    [
+        "will",
+        "would",
+        "could",
+        "can",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "is",
+        "are",
+        "was",
+        "does",
+        "do",
+        "did",
+    ]
+    + ["has", "have", "had"]
+)
+
+
+def _question(t: Trigger) -> str | None:
+    """A change asked about: "Will Turkey cut ties?" is speculative; in "Who has recalled envoys?" no one
+    acts (None when the sentence asks nothing)."""
+    doc, sent = t.doc, t.sent
+    last = sent.end - 1
+    while last > sent.start and doc[last].is_space:
+        last -= 1
+    if doc[last].text != "?":
+        return None
+    k = t.verb - 1
+    while k >= sent.start and doc[k].lower_ in _YES_NO | {
+        "not",
+        "n't",
+        "already",
+        "also",
+        "now",
+        "ever",
+        "yet",
+    }:
+        k -= 1
+    if k >= sent.start and doc[k].lower_ in ("who", "which", "what"):
+        return "unknown"
+    first = sent.start
+    while first < last and not doc[first].is_alpha:
+        first += 1
+    return "speculative" if doc[first].lower_ in _YES_NO else None
 
 
 @component("modality")
@@ -544,6 +606,8 @@ def make_modality(lex: Lexicon):
                 last_tense[sent] = tense
                 judged[id(t)] = (mod, cue, tense, background)
             mod, cue, tense, background = judged[id(t)]
+            if mod == "unknown":
+                continue  # "Who has recalled envoys?": a question names no one
             if mod == "standing":
                 if not an.options.get("include_standing"):
                     continue

@@ -297,6 +297,14 @@ def _generic_agent(doc: Doc, i: int, lo: int) -> bool:
     return k >= lo and doc[k].lower_ in GENERIC_AGENTS and _actor(doc[k]) is None
 
 
+def _verbish(tok: Token) -> bool:
+    """A word of a verb group ("decided to", "agreed to", "voted to")."""
+    w = tok.lower_
+    return w == "to" or (
+        tok.is_lower and tok.is_alpha and (w.endswith("ed") or w in ("says", "said", "wants"))
+    )
+
+
 def _coordinated_left(doc: Doc, i: int, lo: int) -> list[int]:
     """[i] plus the actor tokens joined to it on the left ("X and Y", "X, Y and Z", "X-Y")."""
     out = [i]
@@ -414,6 +422,29 @@ class Roles:
             and _governed(doc, j, lo) in SUBJECT_GOVERNORS
         ):
             return _coordinated_left(doc, j, lo)
+        # "The Government of Panama, in the exercise of its sovereignty, has decided to suspend ...": the
+        # subject stands before a parenthesis set off by commas
+        c = i
+        while (
+            c >= lo
+            and i - c < 5
+            and _actor(doc[c]) is None
+            and (doc[c].lower_ in AUX_ADV or _verbish(doc[c]))
+        ):
+            c -= 1
+        if c >= lo and doc[c].text == ",":
+            j = c
+            k = j - 1
+            while k >= lo and j - k <= 40 and doc[k].text != "," and doc[k].text not in STRONG:
+                k -= 1
+            if (
+                k - 1 >= lo
+                and doc[k].text == ","
+                and _actor(doc[k - 1]) is not None
+                and _governed(doc, k - 1, lo) is None
+                and all(_actor(doc[x]) is None for x in range(k + 1, j))
+            ):
+                return _coordinated_left(doc, k - 1, lo)
         # "pave the way for the Holy See to establish ties": the subject of the infinitive
         if (
             i - 1 >= lo
@@ -426,6 +457,8 @@ class Roles:
         for prev in self.an.triggers:
             if prev.doc is not doc or prev.start >= t.start or id(prev) not in self.subjects:
                 continue
+            if "intrans" in prev.flags:
+                continue  # "ordered the Qatari embassy closed and gave its diplomats ...": the embassy acts not
             end = self.comp_end.get(id(prev), prev.end)
             if end <= t.start and all(doc[k].lower_ in COORD or doc[k].is_digit for k in range(end, t.start)):
                 self.an.coord_parent[id(t)] = prev

@@ -62,7 +62,7 @@ def _left(doc, start: int, specs: tuple[frozenset[str], ...]) -> int | None:
         if doc[k].lower_ in LEFT_STOP:
             # "ties with Qatar that had been severed": a relative clause's head is right before it
             if doc[k].lower_ in ("that", "which"):
-                for j in range(k - 1, max(lo, k - 5) - 1, -1):
+                for j in range(k - 1, max(lo, k - 8) - 1, -1):
                     if j - n + 1 >= lo and all(doc[j - n + 1 + x].lower_ in specs[x] for x in range(n)):
                         return j - n + 1
             return None
@@ -216,7 +216,11 @@ def make_triggers(lex: Lexicon):
                 t
                 for t in cands
                 if not any(
-                    t.start < be and bs < t.end and (not only_embassy or t.rule.type.startswith("embassy"))
+                    # "the anniversary of relations, which were established in 1992": a verb found to the right
+                    # of a blocked noun is a change of its own
+                    (t.verb if t.rule.left and not only_embassy else t.start) < be
+                    and bs < t.end
+                    and (not only_embassy or t.rule.type.startswith("embassy"))
                     for bs, be, only_embassy in blocks
                 )
             ]
