@@ -384,7 +384,12 @@ def _subjectish(an: Analysis, m: Mention) -> bool:
             return True
     prev, _ = context_before(an.norm, m.start)
     if prev in ("after", "before", "since", "as", "until", "while", "when", "because", "once"):
-        return True  # a subordinate clause starts: "after the island nation said it would ..."
+        # a subordinate clause starts: "after the island nation said it would ..."; but "before French
+        # colonisation" has no clause, unless the people who speak for the state follow
+        if m.kind != "demonym":
+            return True
+        nxt = re.match(r"\s+([a-z]+)", an.norm[m.end : m.end + 30])
+        return nxt is not None and (nxt.group(1) in GOV_NOUNS or nxt.group(1) in _SPEAKERS)
     if prev in OPENERS:
         return not after_prep(an, m, prev=prev)
     if prev == "of":
@@ -398,6 +403,9 @@ _TIME_WORDS = frozenset(
     + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     + ["subsequently", "afterwards", "eventually"]
 )
+
+
+_SPEAKERS = frozenset(["officials", "authorities", "leaders", "president", "prime", "foreign", "diplomats"])
 
 
 def _boundary_ok(text: str, s: int, e: int) -> bool:

@@ -305,6 +305,55 @@ def _verbish(tok: Token) -> bool:
     )
 
 
+_URGE = frozenset(
+    [
+        "persuade",
+        "persuades",
+        "persuaded",
+        "persuading",
+        "urge",
+        "urges",
+        "urged",
+        "urging",
+        "convince",
+        "convinces",
+        "convinced",
+        "convincing",
+        "encourage",
+        "encourages",
+        "encouraged",
+        "encouraging",
+        "lobby",
+        "lobbies",
+        "lobbied",
+        "lobbying",
+        "press",
+        "presses",
+        "pressed",
+        "pressing",
+        "push",
+        "pushes",
+        "pushed",
+        "pushing",
+        "ask",
+        "asks",
+        "asked",
+        "asking",
+    ]
+)
+
+
+def _urged_generic(doc: Doc, i: int, lo: int) -> bool:
+    """ "campaigned to persuade states to withdraw their recognition": unnamed states would act."""
+    k = i - 1
+    if k - 2 < lo or doc[k].lower_ != "to" or doc[k - 1].lower_ not in GENERIC_AGENTS or _actor(doc[k - 1]):
+        return False
+    j = k - 2
+    while j > lo and doc[j].lower_ in ("other", "more", "many", "all", "the", "those", "fellow"):
+        j -= 1
+    return doc[j].lower_ in _URGE
+
+
 def _coordinated_left(doc: Doc, i: int, lo: int) -> list[int]:
     """[i] plus the actor tokens joined to it on the left ("X and Y", "X, Y and Z", "X-Y")."""
     out = [i]
@@ -731,7 +780,9 @@ class Roles:
             "passive" not in flags and "intrans" not in flags and not ("leave" in flags and t.head <= t.verb)
         ) or "told" in flags:
             subj = self.subject(t)
-            if not subj and _generic_agent(doc, t.start, t.sent.start):
+            if (not subj and _generic_agent(doc, t.start, t.sent.start)) or _urged_generic(
+                doc, t.start, t.sent.start
+            ):
                 return []  # "Several Arab states have restored relations": no state named
         self.subjects[id(t)] = subj
         head_first = t.head < t.verb
@@ -1070,7 +1121,7 @@ class Roles:
                 out.append(("withdraw_recognition", a, frm_c[0]))
             self.an.switches.append((t, out))
             return []
-        objs = [k for k in actors_in]
+        objs = [k for k in actors_in if k >= t.head]  # not "its" in "revoke its recognition"
         if objs:
             objs = _coordinated_right(doc, objs[-1], hi)
         obj_codes = [c for c in self.codes(doc, objs) if c not in subj_codes]
@@ -1083,6 +1134,15 @@ class Roles:
                 if x.kind != "ref" and len(x.codes) == 1 and x.codes[0] not in subj_codes:
                     obj_codes, conf = [x.codes[0]], conf * 0.9
                     break
+        if not objs and doc[t.head].lower_ == "recognition":
+            # "Suriname could revoke its recognition": of the state last recognised in the passage, else of
+            # the state the article is most about
+            obj = self.last_recognised
+            if obj is None or obj in subj_codes:
+                sal = self.an.salience
+                ranked = sorted((c for c in sal if c not in subj_codes), key=lambda c: -sal[c])
+                obj = ranked[0] if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]) else None
+            obj_codes, conf = ([obj] if obj else []), conf * 0.8
         if "newstate" in flags and not obj_codes and "independen" in self.an.low:
             # "recognised the new state": the state whose independence the article is about
             sal = self.an.salience
