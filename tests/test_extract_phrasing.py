@@ -476,3 +476,77 @@ ARTICLE_DATES = [
 @pytest.mark.parametrize("text,expected", ARTICLE_DATES, ids=[t[:40] for t, _ in ARTICLE_DATES])
 def test_article_dates(text, expected):
     assert rows(text) == expected
+
+
+# Relative clauses, orders to leave, parentheses, questions and refusals, as wire copy writes them.
+CLAUSES = [
+    (
+        "Colombia and Venezuela on Tuesday restored the diplomatic relations that Caracas had severed in "
+        "February 2019.",
+        ["restore COL VEN 2024-02-13 asserted", "sever COL VEN 2019-02 asserted"],
+    ),
+    (
+        "Georgia's relations with Nicaragua, which Tbilisi broke off in September 2008, remain frozen.",
+        ["sever GEO NIC 2008-09 asserted"],
+    ),
+    (
+        "Uzbekistan hosted a reception for the 30th anniversary of its relations with Israel, which were "
+        "established on 21 February 1992.",
+        ["establish ISR UZB 1992-02-21 asserted"],
+    ),
+    (
+        "Estonia on Tuesday ordered 21 Russian embassy employees out of the country.",
+        ["expel_diplomats EST RUS 2024-02-13 asserted"],
+    ),
+    (
+        "Niger's junta ordered French Ambassador Jean Moreau out in August 2023.",
+        ["expel_diplomats NER FRA 2023-08 asserted"],
+    ),
+    (
+        "Lithuania declared a Belarusian embassy employee persona non grata on Monday.",
+        ["expel_diplomats LTU BLR 2024-02-12 asserted"],
+    ),
+    (
+        "Morocco said in May 2018 it pulled its ambassador from Tehran.",
+        ["recall_ambassador MAR IRN 2018-05 asserted"],
+    ),
+    (
+        "The Government of the Republic of Chile, in the exercise of its sovereign powers and in keeping with "
+        "the principles that guide its foreign policy, has decided to suspend diplomatic relations with Peru.",
+        ["suspend CHL PER 2024-02-15 asserted"],
+    ),
+    (
+        "Poland said on Monday it would downgrade its relations with Minsk from March 1 and told the "
+        "Belarusian ambassador to leave.",
+        ["downgrade BLR POL 2024-03-01 planned", "expel_diplomats POL BLR 2024-02-12 asserted"],
+    ),
+    (
+        "Some analysts say a deal could open the way for the Holy See to establish relations with Vietnam.",
+        ["establish VAT VNM None speculative"],
+    ),
+    ("Will Bolivia cut ties with Israel?", ["sever BOL ISR None speculative"]),
+    ("Who has recalled envoys from Israel? A growing number of governments.", []),
+    ("Belgrade will never recognise Kosovo, the president said.", ["recognize SRB XKX None negated"]),
+    (
+        "Kosovo declared independence in 2008. Diplomats fear that Guinea-Bissau could revoke its recognition.",
+        ["withdraw_recognition GNB XKX None speculative"],
+    ),
+    (
+        "Serbia has spent years lobbying countries to withdraw their recognition of Kosovo.",
+        [],
+    ),
+    (
+        "Oman and Israel established diplomatic relations on Tuesday, officials said. Iran condemned the "
+        "step. The two countries agreed to open embassies in each other's capitals.",
+        [
+            "embassy_open ISR OMN None planned",
+            "embassy_open OMN ISR None planned",
+            "establish ISR OMN 2024-02-13 asserted",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,want", CLAUSES)
+def test_clauses_and_orders(text, want):
+    assert rows(text) == sorted(want)

@@ -78,6 +78,7 @@ IRREGULAR_PAST = frozenset(
 )
 #: Past forms that are also base forms ("will cut", "would set up"): a modal may govern them.
 _BASE_TOO = frozenset({"cut", "shut", "set", "put", "quit"})
+_PERFECT_OR_PASSIVE = frozenset({"have", "be", "been", "not", "never", "also", "then", "soon", "immediately"})
 _MODAL_AUX = frozenset({"will", "would", "could", "may", "might", "shall", "should", "can", "must"})
 WINDOW = 12
 #: A decision reported in the simple past without a date is the news of the day.
@@ -279,9 +280,17 @@ def _left_modality(lex: Lexicon, t: Trigger, typ: str, limit: int = WINDOW) -> t
     for s, e, m in cues:
         if m == "question":
             return "speculative", " ".join(words[s:e])
+    v = doc[verb].lower_
+    past = (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
     for s, e, m in reversed(cues):
         if m == "ignore":
             continue
+        if (
+            past
+            and " ".join(words[s:e]) in _MODAL_AUX
+            and (e >= len(words) or words[e] not in _PERFECT_OR_PASSIVE)
+        ):
+            continue  # "would downgrade relations and told the envoy to leave": no modal governs "told"
         if m == "standing":
             if typ in STATIVE and len(words) - e <= 6:
                 return "standing", " ".join(words[s:e])
@@ -497,7 +506,9 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
         finite_past = (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
         # "would downgrade its relations ... and told the ambassador to leave": no modal governs a past
         # form, so the second verb is a clause of its own, judged on its own
-        if not (finite_past and pcue in _MODAL_AUX and not own):
+        if finite_past and pcue in _MODAL_AUX and not own:
+            mod, cue = "asserted", None  # (the modal it saw to its left is the other verb's)
+        else:
             if not own:
                 mod, cue = pmod, pcue
             if not _aux(t):
