@@ -644,6 +644,11 @@ def _resolve_pronoun(an: Analysis, m: Mention) -> tuple[str, ...]:
         "the cabinet",
         "the administration",
         "the regime",
+        "the junta",
+        "the authorities",
+        "the military government",
+        "the military regime",
+        "the military authorities",
     ) and re.match(r"\s+of\b", text[m.end : m.end + 5]):
         return ()
     plural = low in ("they", "their")

@@ -950,6 +950,9 @@ def _choose(
                 between = tail
         # "signed a declaration under which the two countries restored relations": the act is the change
         between = _BY_WHICH.sub(" ", between)
+        if dm.start >= t.char_end and an.norm.count('"', t.char_start, t.char_end) % 2:
+            between = between.replace('"', " ", 1)  # 'severed so-called "diplomatic relations" on May 24'
+
         words = set(re.findall(r"[\w']+|[;—–()\"\n]", between.lower()))
         if dm.kind == "years" and (dm.rel or "") in _SEPARATORS:
             words.discard(dm.rel)

@@ -937,6 +937,19 @@ class Roles:
         conf = 1.0
         subj_codes = self.codes(doc, subj)
         plural = doc[head].lower_ in BILATERAL_HEADS
+        if (
+            len(subj_codes) >= 2
+            and not hosts
+            and subj
+            and any(doc[k].lower_ in GENERIC_AGENTS for k in range(max(subj) + 1, t.start))
+        ):
+            # "Britain, Italy and several other countries reopened their embassies": each its own, in the
+            # state the passage is about
+            last = self.embassy_before(t) or self.last_embassy
+            h, c = (
+                (last[1], 0.8) if last and last[1] not in subj_codes else self.other_party(t, set(subj_codes))
+            )
+            return [(o, h, c, toks + subj) for o in subj_codes if h and o != h]
         if len(owners) == 2 and plural and not hosts:
             a, b = owners
             return [(a, b, 1.0, toks), (b, a, 1.0, toks)]
