@@ -121,6 +121,16 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "month_that_year",
         re.compile(_SINCE + r"\b" + _g(_MONTH, "m") + r"\s+(?:of\s+)?(?:that|the\s+same)\s+year\b"),
     ),
+    (
+        # "in May last year", "in April of this year"
+        "month_rel_year",
+        re.compile(
+            _SINCE
+            + r"\b(?:(?P<prep>(?i:in|during|by|until|from|early|late|mid-?))\s+)?(?:early\s+|late\s+|mid-?)?"
+            + _g(_MONTH, "m")
+            + r"\s+(?:of\s+)?(?P<ry>(?i:last|this|next))\s+year\b"
+        ),
+    ),
     ("my", re.compile(_SINCE + r"\b" + _g(_MONTH, "m") + r",?\s+(?:of\s+)?" + _g(_YEAR, "y") + r"\b")),
     (
         "rel_month",
@@ -251,7 +261,7 @@ _HAS_MONTH_ANYWHERE = re.compile(
 _NEEDS = {
     "iso": ("digit",), "mdy": ("digit", "month_anywhere"), "dmy": ("digit", "month_anywhere"),
     "md": ("digit", "month_anywhere"), "dm": ("digit", "month_anywhere"), "my": ("digit", "month_anywhere"),
-    "years": ("digit",), "month_that_year": ("month",), "rel_month": ("month",), "month": ("month",),
+    "years": ("digit",), "month_that_year": ("month",), "month_rel_year": ("month",), "rel_month": ("month",), "month": ("month",),
     "years_ago": ("relative", "ago"), "days_ago": ("relative", "ago"), "yesterday": ("relative",),
     "today": ("relative",), "tomorrow": ("relative",), "rel_period": ("relative",), "weekday": ("weekday",),
     "anchored": ("anchor",), "rel_after": ("relafter",),
@@ -326,6 +336,9 @@ def _find_dates(text: str, offset: int = 0) -> list[DateMention]:
                     dm.year, dm.month = int(gd["y"]), _month(gd["m"])
                 elif kind == "month_that_year":
                     dm.month = _month(gd["m"])
+                elif kind == "month_rel_year":
+                    dm.month, dm.rel = _month(gd["m"]), gd["ry"].lower()
+                    dm.n = {"last": -1, "this": 0, "next": 1}[dm.rel]
                 elif kind == "rel_month":
                     dm.month, dm.rel = _month(gd["m"]), re.sub(r"\s+", " ", gd["rel"].lower())
                 elif kind == "month":
@@ -425,6 +438,8 @@ def resolve(
             return _shift(anchor, dm.unit or "day", dm.n or 0) if anchor is not None else []
         if published is None:
             return []
+        if k == "month_rel_year":
+            return [PartialDate(published.year + (dm.n or 0), dm.month)]  # type: ignore[arg-type]
         if k in ("md", "dm"):
             assert dm.month and dm.day
             y = published.year

@@ -1000,8 +1000,9 @@ class Roles:
         head = t.head
         mod = self.modifier(doc, head, lo)
         senders = self.codes(doc, [mod]) if mod is not None else []
-        if not senders:
-            senders = self.codes(doc, subj)
+        subj_codes = self.codes(doc, subj)
+        if not senders or (doc[mod].lower_ == "their" and len(subj_codes) > len(senders)):  # type: ignore[index]
+            senders = subj_codes  # "Riyadh, Abu Dhabi and Manama summoned back their ambassadors"
         posts_k = self.after_head(doc, head, hi, ("to", "from", "in", "at", "of"))
         if not posts_k and doc[t.end - 1].lower_ == "out":
             posts_k = self.after_head(doc, t.end - 1, hi, ("of", "from"))  # "pulled its ambassador out of X"
@@ -1013,11 +1014,22 @@ class Roles:
             s, c = self.context_subject(t, set(posts))
             senders = [s] if s else []
             conf *= c
+        toks = ([mod] if mod is not None else []) + posts_k
+        if (
+            len(senders) == 2
+            and not posts
+            and doc[head].lower_ in ("ambassadors", "envoys")
+            and len(subj) == 1
+            and len(mention_of(doc[subj[0]]).codes) == 2
+        ):
+            # "In 2009 they recalled their ambassadors", "the two neighbours recalled ...": each from the other
+            # (while "Chile and Colombia recalled their ambassadors" both from a third state)
+            a, b = senders
+            return [(a, b, conf, toks), (b, a, conf, toks)]
         if senders and not posts:
             p, c = self.other_party(t, set(senders))
             posts = [p] if p else []
             conf *= c
-        toks = ([mod] if mod is not None else []) + posts_k
         return [(s, p, conf, toks) for s in senders for p in posts if p != s]
 
     def _expel(self, t: Trigger, subj: list[int], comps: list) -> list:
