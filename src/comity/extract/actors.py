@@ -429,6 +429,12 @@ def _case_ok(orig: str, surface: str, case_sensitive: bool) -> bool:
     return True
 
 
+_TWO_ACT = re.compile(
+    r"\s+(?:have|has|had|are|were|will|would|could|also|then|later|first|last|finally|formally|agreed|"
+    r"signed|[a-z]+ed)\b"
+)
+
+
 def scan(lex: Lexicon, an: Analysis) -> list[Mention]:
     low = an.low or an.norm.lower()
     if len(low) != len(an.norm):
@@ -455,6 +461,8 @@ def scan(lex: Lexicon, an: Analysis) -> list[Mention]:
             continue
         if entry.ref == "pronoun" and key in ("it", "its") and s > 0 and orig.isupper():
             continue  # "IT" as in information technology, inside a sentence
+        if key == "the two" and not _TWO_ACT.match(norm, e):
+            continue  # "The two established ties in 1968", but not "the two embassies"
         if kind != "block" and kind != "ref" and _QUALIFIER.match(norm, e):
             entry = Entry(orig, (), "block")  # "the Russian-backed republics"
         found.append((s, e, orig, entry))

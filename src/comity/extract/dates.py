@@ -180,7 +180,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "anchored",
         re.compile(
             r"\b(?:(?:later\s+|earlier\s+)?(?P<same>(?:the|that)\s+(?:very\s+)?same|that)\s+(?P<su>day|month|year)"
-            r"|(?P<att>at\s+the\s+time|within\s+hours)"
+            r"|(?P<att>at\s+the\s+time|within\s+hours|(?:later|earlier)\s+in\s+the\s+day)"
             r"|(?P<fol>the\s+(?:following|previous|preceding)|the\s+next)\s+(?P<fu>day|month|year)"
             r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<lu>day|month|year)s?"
             r"\s+(?P<dir>later|earlier|afterwards))\b",
@@ -792,6 +792,31 @@ def _stage() -> None:
                     c.date, c.date_source = src.date, "explicit"
                     c.notes.append("date of the change before")
                     c.epoch = _epoch(c, pub, current_days)
+            # "broke off relations with Tehran in January 2016 ... and ordered the Iranian ambassador to leave": a
+            # verb coordinated with a dated one of the same pair, with no date of its own, shares it (but in
+            # "cut ties with A on Thursday and restored ties with B" Thursday is the cut's)
+            parent_date = {
+                id(c.trigger): (c.date, frozenset((c.a, c.b)))
+                for c in out
+                if c.date is not None
+                and c.date_source == "explicit"
+                and c.date_span is not None
+                and c.trigger.sent.start_char + doc_offset(c.trigger.doc) <= c.date_span[0]
+                and c.date_span[1] <= c.trigger.sent.end_char + doc_offset(c.trigger.doc)
+            }
+            for c in out:
+                p = an.coord_parent.get(id(c.trigger))
+                if (
+                    p is not None
+                    and c.modality == "asserted"
+                    and c.date_source != "explicit"
+                    and id(p) in parent_date
+                    and parent_date[id(p)][1] == frozenset((c.a, c.b))
+                    and p.sent.start == c.trigger.sent.start
+                ):
+                    c.date, c.date_source = parent_date[id(p)][0], "explicit"
+                    c.notes.append("date of the verb it is coordinated with")
+                    c.epoch = _epoch(c, pub, current_days)
             carry_dates(an, out, cache, pub, current_days)
             an.candidates = out
 
@@ -825,6 +850,17 @@ def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: in
     text = an.norm
     for c in cands:
         t = c.trigger
+        pos = t.char_start
+        if c.date_source == "published" and c.modality == "asserted":
+            # "broke off relations with Tehran in January 2016, days after ..., and ordered the Iranian
+            # ambassador to leave": the same story, told in one sentence, not news of the day
+            s0 = t.sent.start_char + doc_offset(t.doc)
+            same = [d for p, pr, d in told if s0 <= p < pos and pr == frozenset((c.a, c.b))]
+            if same:
+                c.date, c.date_source = same[-1], "explicit"
+                c.notes.append("date from the story told before it")
+                c.epoch = _epoch(c, pub, current_days)
+                continue
         if (
             c.modality != "asserted"
             or c.date is not None
@@ -833,7 +869,6 @@ def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: in
             or "since" in t.flags
         ):
             continue
-        pos = t.char_start
         para = text.rfind("\n", 0, pos)  # this paragraph and the one before it
         while para > 0 and text[para - 1].isspace():
             para -= 1
@@ -921,6 +956,7 @@ def _choose(
             dm.since
             and not ({"since", "passive", "intrans"} & t.flags)
             and c.type not in ("embassy_close", "suspend", "sever")
+            and not re.match(r"[\s,]*when\b", an.norm[dm.end : dm.end + 12])  # "since March 2014, when X ..."
         ):
             continue
         if dm.kind in ("md", "dm", "weekday", "mdy", "dmy") and _DEADLINE.search(

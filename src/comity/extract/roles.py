@@ -297,6 +297,49 @@ def _generic_agent(doc: Doc, i: int, lo: int) -> bool:
     return k >= lo and doc[k].lower_ in GENERIC_AGENTS and _actor(doc[k]) is None
 
 
+#: Words of a date phrase between two coordinated verbs ("broke off relations in May 1995 and recognised").
+_DATE_WORDS = frozenset(
+    [
+        "in",
+        "on",
+        "early",
+        "late",
+        "mid",
+        "last",
+        "this",
+        "year",
+        "month",
+        "week",
+        "the",
+        "same",
+        "day",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+)
+_AS_STATES = frozenset(
+    ["as", "a", "an", "sovereign", "independent", "and", "states", "state", "country", "countries", "nation"]
+    + ["nations", "separate", "fully", ","]
+)
+
+
 def _verbish(tok: Token) -> bool:
     """A word of a verb group ("decided to", "agreed to", "voted to")."""
     w = tok.lower_
@@ -447,6 +490,7 @@ class Roles:
     def __init__(self, an: Analysis) -> None:
         self.an = an
         self.subjects: dict[int, list[int]] = {}  # id(trigger) -> subject token indices
+        self.targets: dict[int, list[str]] = {}  # id(trigger) -> the states its changes concern
         self.comp_end: dict[int, int] = {}
         self.last_embassy: tuple[str, str] | None = None
         self.last_embassies: list[tuple[str, str, float, list[int]]] = []
@@ -509,7 +553,16 @@ class Roles:
             if "intrans" in prev.flags:
                 continue  # "ordered the Qatari embassy closed and gave its diplomats ...": the embassy acts not
             end = self.comp_end.get(id(prev), prev.end)
-            if end <= t.start and all(doc[k].lower_ in COORD or doc[k].is_digit for k in range(end, t.start)):
+            if end < t.start and doc[end].lower_ == "as":
+                # "recognised X and Y as sovereign and independent states and established relations"
+                while end < t.start and doc[end].lower_ in _AS_STATES:
+                    end += 1
+                while end > 0 and doc[end - 1].lower_ in COORD and doc[end - 1].lower_ not in _AS_STATES:
+                    end -= 1
+            if end <= t.start and all(
+                doc[k].lower_ in COORD or doc[k].is_digit or doc[k].lower_ in _DATE_WORDS
+                for k in range(end, t.start)
+            ):
                 self.an.coord_parent[id(t)] = prev
                 return self.subjects[id(prev)]
         # 3. the nearest name in the clause no preposition governs (a subject-like one first)
@@ -816,6 +869,7 @@ class Roles:
             c.confidence = t.rule.confidence * conf
             c.tokens = sorted(set(toks + used + list(range(t.start, t.end))))
             cands.append(c)
+        self.targets[id(t)] = [c.b for c in cands]
         if cands and typ == "recognize":
             self.last_recognised = cands[-1].b
         # "Mali and Burkina Faso expelled ... in 2022 and 2023": which acting state is which (for dates)
@@ -880,6 +934,17 @@ class Roles:
         a_codes = self.codes(doc, a_toks)
         p_codes = [c for c in self.codes(doc, partners) if c not in a_codes]
         if len(a_codes) >= 2 and not p_codes:
+            also = any(doc[k].lower_ in ("also", "too") for k in range(max(a_toks) + 1, t.start))
+            if (len(a_codes) >= 3 or also) and a_toks == list(subj):
+                # "Bahrain, the UAE and Egypt also cut ties": each with the state the passage is about
+                # (the partner of the change just told, when these states take its actor's part)
+                last = self.last_pair
+                if last is not None and last[1] not in a_codes and last[0] not in a_codes:
+                    p, conf = last[1], 0.9
+                else:
+                    p, conf = self.other_party(t, set(a_codes))
+                if p:
+                    return [(a, p, conf * 0.9, a_toks) for a in a_codes]
             return [(a_codes[0], a_codes[1], 1.0, a_toks)]
         if a_codes and p_codes:
             return [(a, p, 1.0, a_toks + partners) for a in a_codes for p in p_codes]
@@ -890,6 +955,12 @@ class Roles:
             # "Diplomatic contact was cut in 1959": between the two states the passage is about
             pair = self.context_pair(t)
             return [(pair[0], pair[1], 0.7, [])] if pair else []
+        parent = self.an.coord_parent.get(id(t))
+        if len(a_codes) == 1 and not p_codes and parent is not None and parent.type == "recognize":
+            # "recognised X and Y as independent states and established relations (with both)"
+            got = [(a_codes[0], b, 0.9, a_toks) for b in self.targets.get(id(parent), []) if b != a_codes[0]]
+            if got:
+                return got
         if len(a_codes) == 1 and not p_codes:
             if self.named_nonstate(t):
                 return []  # "with the African Union": a partner that is no state
