@@ -286,7 +286,7 @@ def _governed(doc: Doc, i: int, lo: int) -> str | None:
     return None
 
 
-def _generic_agent(doc: Doc, i: int, lo: int) -> bool:
+def _generic_agent(doc: Doc, i: int, lo: int) -> str:
     """Is the subject right before token i a plural noun for unnamed states ("140 countries now recognise",
     "European governments")?"""
     k = i - 1
@@ -294,7 +294,15 @@ def _generic_agent(doc: Doc, i: int, lo: int) -> bool:
         k -= 1
     if k > lo and doc[k].lower_ in ("that", "which", "who"):
         k -= 1  # "many countries that broke with Israel"
-    return k >= lo and doc[k].lower_ in GENERIC_AGENTS and _actor(doc[k]) is None
+    if not (k >= lo and doc[k].lower_ in GENERIC_AGENTS and _actor(doc[k]) is None):
+        return ""
+    # "more than 110 countries recognise it" names none ("alone"); "the UAE and other Gulf states closed"
+    # names one, with others
+    j = k - 1
+    while j >= lo and k - j <= 6 and _actor(doc[j]) is None and doc[j].lower_ not in ("and", ",", "&"):
+        j -= 1
+    named = j - 1 >= lo and doc[j].lower_ in ("and", ",", "&") and _actor(doc[j - 1]) is not None
+    return "with named" if named else "alone"
 
 
 #: Words of a date phrase between two coordinated verbs ("broke off relations in May 1995 and recognised").
@@ -334,6 +342,7 @@ _DATE_WORDS = frozenset(
         "sunday",
     ]
 )
+_CO_ACTOR = frozenset(["followed", "following", "joined", "joining", "like", "unlike", "alongside"])
 _AS_STATES = frozenset(
     ["as", "a", "an", "sovereign", "independent", "and", "states", "state", "country", "countries", "nation"]
     + ["nations", "separate", "fully", ","]
@@ -430,9 +439,11 @@ def _coordinated_right(doc: Doc, i: int, hi: int) -> list[int]:
                 k += 1
             if w == "," and (
                 doc[k + 1 : k + 2].text in ("'s", "'")
-                or any(x.lower_ in REPORTING_VERBS for x in doc[k + 1 : min(hi, k + 5)])
+                or any(x.lower_ in REPORTING_VERBS for x in doc[k + 1 : min(hi, k + 7)])
+                or (k < hi and _actor(doc[k]) is not None and _actor(doc[k]).kind == "demonym")  # type: ignore[union-attr]
             ):
-                break  # "withdraws recognition of Kosovo, Belgrade says", "Kosovo, Serbia's minister said"
+                break  # "withdraws recognition of Kosovo, Belgrade says", "Kosovo, Serbia's minister said",
+                # "Kosovo, Serbian Foreign Minister Ivica Dacic announced"
             if k < hi and _actor(doc[k]) is not None:
                 out.append(k)
                 j = k
@@ -681,6 +692,9 @@ class Roles:
                 continue
             if self.acts_elsewhere(t, k):
                 continue  # "X and Y recalled their ambassadors, the same day Z severed relations": Z acts
+            if k - 1 >= sent.start and doc[k - 1].lower_ in _CO_ACTOR:
+                exclude = exclude | {m.codes[0]}
+                continue  # "Bahrain, which followed Riyadh in cutting relations": Riyadh did the same
             d = abs(k - t.start)
             if best is None or d < best[0]:
                 best = (d, m.codes[0])
@@ -833,9 +847,8 @@ class Roles:
             "passive" not in flags and "intrans" not in flags and not ("leave" in flags and t.head <= t.verb)
         ) or "told" in flags:
             subj = self.subject(t)
-            if (not subj and _generic_agent(doc, t.start, t.sent.start)) or _urged_generic(
-                doc, t.start, t.sent.start
-            ):
+            generic = _generic_agent(doc, t.start, t.sent.start)
+            if (generic and (not subj or generic == "alone")) or _urged_generic(doc, t.start, t.sent.start):
                 return []  # "Several Arab states have restored relations": no state named
         self.subjects[id(t)] = subj
         head_first = t.head < t.verb
@@ -1221,6 +1234,9 @@ class Roles:
         if objs:
             objs = _coordinated_right(doc, objs[-1], hi)
         obj_codes = [c for c in self.codes(doc, objs) if c not in subj_codes]
+        if len(objs) == 1 and mention_of(doc[objs[0]]).ref == "pronoun" and self.last_recognised:
+            if self.last_recognised not in subj_codes:
+                obj_codes = [self.last_recognised]  # "among the first to recognise it": the state recognised
         if not obj_codes and len(objs) == 1 and mention_of(doc[objs[0]]).ref == "pronoun":
             # "recognising it in 2008": the state named last before, not the one recognising
             from .actors import mentions_before
