@@ -1234,9 +1234,9 @@ class Roles:
         if objs:
             objs = _coordinated_right(doc, objs[-1], hi)
         obj_codes = [c for c in self.codes(doc, objs) if c not in subj_codes]
-        if len(objs) == 1 and mention_of(doc[objs[0]]).ref == "pronoun" and self.last_recognised:
-            if self.last_recognised not in subj_codes:
-                obj_codes = [self.last_recognised]  # "among the first to recognise it": the state recognised
+        pronoun = len(objs) == 1 and mention_of(doc[objs[0]]).ref == "pronoun"
+        if pronoun and self.last_recognised and self.last_recognised not in subj_codes:
+            obj_codes = [self.last_recognised]  # "among the first to recognise it": the state recognised
         if not obj_codes and len(objs) == 1 and mention_of(doc[objs[0]]).ref == "pronoun":
             # "recognising it in 2008": the state named last before, not the one recognising
             from .actors import mentions_before
