@@ -394,8 +394,8 @@ def _subjectish(an: Analysis, m: Mention) -> bool:
         return not after_prep(an, m, prev=prev)
     if prev == "of":
         return not after_prep(an, m, prev=prev)
-    # "Earlier this week Managua told ...", "On Monday Seoul said ..."
-    return prev in _TIME_WORDS and _ACTS.match(an.norm, m.end) is not None
+    # "Earlier this week Managua told ...", "On Monday Seoul said ...", "asked whether Seoul would ..."
+    return prev in _TIME_WORDS | {"whether", "that", "if"} and _ACTS.match(an.norm, m.end) is not None
 
 
 _TIME_WORDS = frozenset(

@@ -742,6 +742,19 @@ def _stage() -> None:
                     elif chosen.kind == "rel_after":  # counted from the date of the clause it hangs on
                         anchor = anchor_before(an.norm, chosen.start, pub, window=chosen.start - s0)
                     resolved = resolve(chosen, pub, forward=forward, context_year=ctx_year, anchor=anchor)
+                    ante = c.antecedent
+                    if (
+                        chosen.kind == "month"
+                        and not forward
+                        and ante is not None
+                        and ante.date is not None
+                        and ante.date.month is not None
+                        and chosen.month is not None
+                    ):
+                        # "... in May last year. Slovenia followed in June": the June after that May
+                        y = ante.date.year + (chosen.month < ante.date.month)
+                        if pub is None or date(y, chosen.month, 1) <= pub:
+                            resolved = [PartialDate(y, chosen.month)]
                     idx = c.subject_index
                     if idx and len(resolved) == idx[1] > 1:
                         resolved = [resolved[idx[0]]]  # "A and B did it in 2022 and 2023": in that order

@@ -292,7 +292,7 @@ def _left_modality(lex: Lexicon, t: Trigger, typ: str, limit: int = WINDOW) -> t
         ):
             continue  # "would downgrade relations and told the envoy to leave": no modal governs "told"
         if m == "standing":
-            if typ in STATIVE and len(words) - e <= 6:
+            if (typ in STATIVE or words[s:e] == ["yet", "to"]) and len(words) - e <= 6:
                 return "standing", " ".join(words[s:e])
             continue
         if m == "decided":
@@ -519,11 +519,15 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
             mod, cue = rm, "(after)"
     tense = tense_of(t)
     background = is_background(t)
+    if "speculative" in t.flags and mod in ("asserted", "planned", "standing"):
+        mod, cue = "speculative", t.doc[t.verb].lower_  # "is still weighing recognition"
     q = _question(t)
     if q and mod in ("asserted", "planned"):
         mod, cue = q, "(question)"
     if "standing" in t.flags:
         mod, cue = ("negated", "never (refusal)") if _refusal(t) else ("standing", cue)
+    elif mod == "negated" and cue == "never" and _past_form(t.doc[t.verb].lower_) and not _refusal(t):
+        mod = "standing"  # "its embassies in Kabul never closed": no change, a state of things
     elif typ in STATIVE and mod == "asserted" and background and tense in ("present", "base"):
         mod = "standing"  # "countries that recognise Palestine": a standing state
     if mod != "asserted":
@@ -537,6 +541,10 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
     ):
         tense = "present"  # "X decided to cut ties", "X announced the expulsion of": the news itself
     return mod, cue, tense, background
+
+
+def _past_form(v: str) -> bool:
+    return (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
 
 
 def _refusal(t: Trigger) -> bool:

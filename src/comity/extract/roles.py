@@ -342,6 +342,9 @@ _DATE_WORDS = frozenset(
         "sunday",
     ]
 )
+_CONTESTED = frozenset(
+    s.code for s in registry() if s.kind not in ("un_member", "historical") and s.code != "VAT"
+)
 _CO_ACTOR = frozenset(["followed", "following", "joined", "joining", "like", "unlike", "alongside"])
 _AS_STATES = frozenset(
     ["as", "a", "an", "sovereign", "independent", "and", "states", "state", "country", "countries", "nation"]
@@ -563,7 +566,7 @@ class Roles:
                 continue
             if "intrans" in prev.flags:
                 continue  # "ordered the Qatari embassy closed and gave its diplomats ...": the embassy acts not
-            end = self.comp_end.get(id(prev), prev.end)
+            end = max(self.comp_end.get(id(prev), prev.end), prev.end)
             if end < t.start and doc[end].lower_ == "as":
                 # "recognised X and Y as sovereign and independent states and established relations"
                 while end < t.start and doc[end].lower_ in _AS_STATES:
@@ -571,7 +574,10 @@ class Roles:
                 while end > 0 and doc[end - 1].lower_ in COORD and doc[end - 1].lower_ not in _AS_STATES:
                     end -= 1
             if end <= t.start and all(
-                doc[k].lower_ in COORD or doc[k].is_digit or doc[k].lower_ in _DATE_WORDS
+                doc[k].lower_ in COORD
+                or doc[k].is_digit
+                or doc[k].lower_ in _DATE_WORDS
+                or (doc[k].is_title and _actor(doc[k]) is None)  # ", Dennis Horak, and recalled"
                 for k in range(end, t.start)
             ):
                 self.an.coord_parent[id(t)] = prev
@@ -1085,8 +1091,11 @@ class Roles:
         mod = self.modifier(doc, head, lo)
         senders = self.codes(doc, [mod]) if mod is not None else []
         subj_codes = self.codes(doc, subj)
-        if not senders or (doc[mod].lower_ == "their" and len(subj_codes) > len(senders)):  # type: ignore[index]
-            senders = subj_codes  # "Riyadh, Abu Dhabi and Manama summoned back their ambassadors"
+        possessive = mod is not None and mention_of(doc[mod]).ref == "pronoun"
+        if not senders or (possessive and subj_codes):
+            # "Riyadh, Abu Dhabi and Manama summoned back their ambassadors", "the kingdom expelled Canada's
+            # ambassador and recalled its own envoy": "its", "their" are the subject's
+            senders = subj_codes or senders
         posts_k = self.after_head(doc, head, hi, ("to", "from", "in", "at", "of"))
         if not posts_k and doc[t.end - 1].lower_ == "out":
             posts_k = self.after_head(doc, t.end - 1, hi, ("of", "from"))  # "pulled its ambassador out of X"
@@ -1246,14 +1255,27 @@ class Roles:
                 if x.kind != "ref" and len(x.codes) == 1 and x.codes[0] not in subj_codes:
                     obj_codes, conf = [x.codes[0]], conf * 0.9
                     break
+        if (
+            not objs
+            and doc[t.head].lower_ == "recognition"
+            and doc[t.head + 1 : t.head + 2].text in ("of", "to")
+        ):
+            return []  # "announced its recognition of the two entities": of no state
         if not objs and doc[t.head].lower_ == "recognition":
             # "Suriname could revoke its recognition": of the state last recognised in the passage, else of
             # the state the article is most about
             obj = self.last_recognised
             if obj is None or obj in subj_codes:
                 sal = self.an.salience
-                ranked = sorted((c for c in sal if c not in subj_codes), key=lambda c: -sal[c])
-                obj = ranked[0] if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]) else None
+                # a state whose recognition is in question (Palestine, Kosovo, ...) before any other
+                ranked = sorted(
+                    (c for c in sal if c not in subj_codes), key=lambda c: (c not in _CONTESTED, -sal[c])
+                )
+                clear = len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]
+                lone = (
+                    ranked and ranked[0] in _CONTESTED and (len(ranked) == 1 or ranked[1] not in _CONTESTED)
+                )
+                obj = ranked[0] if ranked and (clear or lone) else None
             obj_codes, conf = ([obj] if obj else []), conf * 0.8
         if "newstate" in flags and not obj_codes and "independen" in self.an.low:
             # "recognised the new state": the state whose independence the article is about
