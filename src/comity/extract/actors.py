@@ -474,6 +474,15 @@ def scan(lex: Lexicon, an: Analysis) -> list[Mention]:
                 (g.start(), g.end(), g.group(0), Entry(g.group(0), (), "ref", "group", (str(count),)))
             )
     found.sort(key=lambda x: (x[0], -(x[1] - x[0])))
+    # "the Central African Republic" is the name, not a description ("the Central African republic"); "the
+    # North Korean ambassador" names North Korea's, it does not say "the North"
+    named = {(s, e) for s, e, _o, entry in found if entry.kind not in ("ref", "block")}
+    if named:
+        found = [
+            x
+            for x in found
+            if not (x[3].kind == "ref" and x[3].ref == "desc" and any(x[0] < s < x[1] <= e for s, e in named))
+        ]
     out: list[Mention] = []
     last_end = -1
     for s, e, orig, entry in found:

@@ -398,12 +398,22 @@ _URGE = frozenset(
 )
 
 
+_AROUND = frozenset(
+    ["around", "across", "in", "of", "the", "world", "region", "globe", "continent", "west", "africa"]
+)
+
+
 def _urged_generic(doc: Doc, i: int, lo: int) -> bool:
     """ "campaigned to persuade states to withdraw their recognition": unnamed states would act."""
     k = i - 1
-    if k - 2 < lo or doc[k].lower_ != "to" or doc[k - 1].lower_ not in GENERIC_AGENTS or _actor(doc[k - 1]):
+    if k - 2 < lo or doc[k].lower_ != "to":
         return False
-    j = k - 2
+    g = k - 1
+    while g > lo and k - g <= 4 and doc[g].lower_ not in GENERIC_AGENTS and doc[g].lower_ in _AROUND:
+        g -= 1  # "urging governments around the world to downgrade"
+    if doc[g].lower_ not in GENERIC_AGENTS or _actor(doc[g]):
+        return False
+    j = g - 1
     while j > lo and doc[j].lower_ in ("other", "more", "many", "all", "the", "those", "fellow"):
         j -= 1
     return doc[j].lower_ in _URGE
@@ -552,6 +562,23 @@ class Roles:
                 and all(_actor(doc[x]) is None for x in range(k + 1, j))
             ):
                 return _coordinated_left(doc, k - 1, lo)
+        # "Since establishing diplomatic relations in 1992, China and Kazakhstan have ...": the subject of
+        # the main clause, after the comma
+        if (
+            i >= lo
+            and doc[t.verb].lower_.endswith("ing")
+            and doc[i].lower_ in ("since", "after", "before", "upon", "on")
+            and i - 1 < lo + 1
+        ):
+            k = t.end
+            while k < sent.end and k - t.end < 20:
+                if doc[k].text == ",":
+                    n = k + 1
+                    while n < sent.end and doc[n].lower_ == "the":
+                        n += 1
+                    if n < sent.end and _actor(doc[n]) is not None:
+                        return _coordinated_right(doc, n, sent.end)
+                k += 1
         # "pave the way for the Holy See to establish ties": the subject of the infinitive
         if (
             i - 1 >= lo
@@ -622,7 +649,9 @@ class Roles:
             for k in found:
                 if subjectish(self.an, mention_of(doc[k])):
                     return _coordinated_left(doc, k, lo)
-            return _coordinated_left(doc, found[0], lo)
+            # "Sudan shut Iran's cultural centres and expelled its attache": no possessor acts
+            plain = [k for k in found if doc[k + 1 : k + 2].text not in ("'s", "'")]
+            return _coordinated_left(doc, (plain or found)[0], lo)
         return []
 
     def complements(
@@ -917,6 +946,9 @@ class Roles:
         if "anaphor" in flags:
             # "broke them off in 2002": the relations the passage last named
             a_codes = self.codes(doc, subj)
+            if self.last_pair is not None and not a_codes and t.char_start - self.last_pair[2] < 600:
+                # "Castillo's government re-established them": the pair itself, when no state is named
+                return [(self.last_pair[0], self.last_pair[1], 0.8, [])]
             if self.last_pair is None or not a_codes or a_codes[0] not in self.last_pair[:2]:
                 return []
             other = self.last_pair[1] if a_codes[0] == self.last_pair[0] else self.last_pair[0]
@@ -1217,6 +1249,10 @@ class Roles:
                 if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]):
                     obj = ranked[0]
             return [(a, obj, 0.9, by) for a in by_codes if obj and a != obj]
+        if "which" in flags:
+            # "Kosovo, which Israel agreed in September to recognise": the antecedent is recognised
+            after = [k for k in actors_in if k > t.head]
+            subj, actors_in = after[:1], [t.head]
         subj_codes = self.codes(doc, subj)
         conf = 1.0
         if not subj_codes:
