@@ -550,3 +550,103 @@ CLAUSES = [
 @pytest.mark.parametrize("text,want", CLAUSES)
 def test_clauses_and_orders(text, want):
     assert rows(text) == sorted(want)
+
+
+# Lists, pairs and references as wire copy strings them together, in sentences of our own.
+LISTS_AND_REFERENCES = [
+    (
+        "Egypt broke off diplomatic relations with Qatar on Monday. Jordan, Libya and Mauritania also cut "
+        "ties later in the day.",
+        [
+            "sever EGY QAT 2024-02-12 asserted",
+            "sever JOR QAT 2024-02-12 asserted",
+            "sever LBY QAT 2024-02-12 asserted",
+            "sever MRT QAT 2024-02-12 asserted",
+        ],
+    ),
+    (
+        "Cairo, Amman and Rabat summoned back their ambassadors from Tripoli in March 2011.",
+        [
+            "recall_ambassador EGY LBY 2011-03 asserted",
+            "recall_ambassador JOR LBY 2011-03 asserted",
+            "recall_ambassador MAR LBY 2011-03 asserted",
+        ],
+    ),
+    (
+        "Ecuador and Colombia have quarrelled before. In March 2008 they recalled their ambassadors.",
+        ["recall_ambassador COL ECU 2008-03 asserted", "recall_ambassador ECU COL 2008-03 asserted"],
+    ),
+    (
+        "Portugal recognised Palestine in May last year.",
+        ["recognize PRT PSE 2023-05 asserted"],
+    ),
+    (
+        "Mongolia is sending home four Chinese diplomats. Latvia will not expel any Chinese diplomats.",
+        ["expel_diplomats LVA CHN None negated", "expel_diplomats MNG CHN 2024-02-15 asserted"],
+    ),
+    (
+        "Belize formalised diplomatic ties with Kosovo on Tuesday.",
+        ["establish BLZ XKX 2024-02-13 asserted"],
+    ),
+    (
+        "Taiwan's allies are few. Tuvalu is one of them. The two established ties in 1979.",
+        ["establish TUV TWN 1979 asserted"],
+    ),
+    (
+        "Japan on Monday recognised Tuvalu and Nauru as sovereign and independent states and established "
+        "diplomatic relations with both.",
+        [
+            "establish JPN NRU 2024-02-12 asserted",
+            "establish JPN TUV 2024-02-12 asserted",
+            "recognize JPN NRU 2024-02-12 asserted",
+            "recognize JPN TUV 2024-02-12 asserted",
+        ],
+    ),
+    (
+        "Chad broke off relations with Libya in May 1995, days after a border clash, and ordered the Libyan "
+        "ambassador to leave.",
+        ["expel_diplomats TCD LBY 1995-05 asserted", "sever LBY TCD 1995-05 asserted"],
+    ),
+    (
+        "Saudi Arabia severed relations with Iran in January 2016. Bahrain, which followed Riyadh in "
+        "cutting relations, expelled Iranian diplomats.",
+        [
+            "expel_diplomats BHR IRN None asserted",
+            "sever BHR IRN None asserted",
+            "sever IRN SAU 2016-01 asserted",
+        ],
+    ),
+    (
+        "Mali and Burkina Faso will announce recognition at the same session, diplomats said. Palestine "
+        "welcomed the news. Chile is still weighing recognition.",
+        [
+            "recognize BFA PSE None planned",
+            "recognize CHL PSE None speculative",
+            "recognize MLI PSE None planned",
+        ],
+    ),
+    ("Jordan and Qatar restored ambassadors on Wednesday.", ["upgrade JOR QAT 2024-02-14 asserted"]),
+    ("Oman's embassy in Sanaa never closed.", []),
+    (
+        "Mexico broke off relations with Nicaragua in 1982. Its new government re-established them in "
+        "September last year.",
+        ["restore MEX NIC 2023-09 asserted", "sever MEX NIC 1982 asserted"],
+    ),
+    (
+        "Since establishing diplomatic relations on March 5, 1993, Chile and Armenia have signed 12 treaties.",
+        ["establish ARM CHL 1993-03-05 asserted"],
+    ),
+    ("Kosovo, which Nigeria has declined to recognise, protested.", ["recognize NGA XKX None negated"]),
+    (
+        "The Central African Republic and Palau derecognised Kosovo last year.",
+        [
+            "withdraw_recognition CAF XKX 2023 asserted",
+            "withdraw_recognition PLW XKX 2023 asserted",
+        ],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,want", LISTS_AND_REFERENCES)
+def test_lists_and_references(text, want):
+    assert rows(text) == sorted(want)
