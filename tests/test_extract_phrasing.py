@@ -647,6 +647,16 @@ LISTS_AND_REFERENCES = [
 ]
 
 
+# leaders stand for their states; recognising a leader is no recognition of a state
+LISTS_AND_REFERENCES += [
+    (
+        "Ortega broke off ties with the government of Guillermo Lasso in June 2023.",
+        ["sever ECU NIC 2023-06 asserted"],
+    ),
+    ("Milei has refused to recognise Maduro as Venezuela's president.", []),
+]
+
+
 @pytest.mark.parametrize("text,want", LISTS_AND_REFERENCES)
 def test_lists_and_references(text, want):
     assert rows(text) == sorted(want)
