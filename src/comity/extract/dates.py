@@ -180,7 +180,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "anchored",
         re.compile(
             r"\b(?:(?:later\s+|earlier\s+)?(?P<same>(?:the|that)\s+(?:very\s+)?same|that)\s+(?P<su>day|month|year)"
-            r"|(?P<att>at\s+the\s+time|within\s+hours|(?:later|earlier)\s+in\s+the\s+day)"
+            r"|(?P<att>at\s+(?:the|that|the\s+same)\s+time|within\s+hours|(?:later|earlier)\s+in\s+the\s+day)"
+            r"|(?P<days>within\s+(?:days|weeks|a\s+week|a\s+few\s+days))"
             r"|(?P<fol>the\s+(?:following|previous|preceding)|the\s+next)\s+(?P<fu>day|month|year)"
             r"|(?P<n>a|an|one|two|three|four|five|six|seven|eight|nine|ten|\d{1,2})\s+(?P<lu>day|month|year)s?"
             r"\s+(?P<dir>later|earlier|afterwards))\b",
@@ -243,7 +244,7 @@ _HAS_MONTH = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)"
 )
 _HAS_ANCHOR = re.compile(
-    r"\b(?:same|following|previous|preceding|next|later|earlier|afterwards|that|at\s+the\s+time|within\s+hours)\b",
+    r"\b(?:same|following|previous|preceding|next|later|earlier|afterwards|that|at\s+the\s+time|within\s+(?:hours|days|weeks|a))\b",
     re.I,
 )
 _HAS_REL_AFTER = re.compile(r"(?:day|week|month|year)s?\s+(?:after|before)\b", re.I)
@@ -364,6 +365,9 @@ def _find_dates(text: str, offset: int = 0) -> list[DateMention]:
                 elif kind == "anchored":
                     if gd.get("su"):
                         dm.rel, dm.unit, dm.n = "same", gd["su"].lower(), 0
+                    elif gd.get("days"):
+                        # "responded within days": the same month as the story (a month at most)
+                        dm.rel, dm.unit, dm.n = "same", "month", 0
                     elif gd.get("att"):
                         # "severed relations at the time", "followed within hours": the story's date
                         dm.rel, dm.unit, dm.n = "same", "day", 0

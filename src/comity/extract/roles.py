@@ -427,6 +427,8 @@ def _coordinated_left(doc: Doc, i: int, lo: int) -> list[int]:
         if doc[j - 1].lower_ == "the" and j - 3 >= lo:
             j -= 1  # ", the UAE"
         w = doc[j - 1].lower_
+        if w == "-" and (doc[j - 1].whitespace_ or doc[j - 2].whitespace_):
+            break  # "BELGRADE - Sierra Leone has ...": a dateline, not "Cuba-Korea"
         if w in ("and", ",", "&", "-"):
             k = j - 2
             if doc[k].lower_ == "," and k - 1 >= lo:
