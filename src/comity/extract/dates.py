@@ -167,6 +167,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("days_ago", re.compile(r"\b(?P<n>\d{1,2}|a|one|two|three|four|five|six|seven)\s+days?\s+ago\b", re.I)),
     ("yesterday", re.compile(r"\b(?:yesterday|last\s+night)\b", re.I)),
     ("today", re.compile(r"\b(?:today|tonight|this\s+(?:morning|afternoon|evening))\b", re.I)),
+    (
+        # "effective immediately", "as of this day", "with effect from the date of signature": the day it is told
+        "signature",
+        re.compile(
+            r"\b(?:effective\s+immediately|with\s+immediate\s+effect|as\s+(?:of|from)\s+(?:this|that)\s+day"
+            r"|(?:with\s+effect|effective)\s+from\s+the\s+(?:date|day)\s+of\s+(?:its\s+|the\s+)?(?:signature|signing))\b",
+            re.I,
+        ),
+    ),
     ("tomorrow", re.compile(r"\btomorrow\b", re.I)),
     (
         "rel_period",
@@ -250,7 +259,8 @@ _HAS_ANCHOR = re.compile(
 _HAS_REL_AFTER = re.compile(r"(?:day|week|month|year)s?\s+(?:after|before)\b", re.I)
 _HAS_WEEKDAY = re.compile(r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day")
 _HAS_RELATIVE = re.compile(
-    r"\b(?:yesterday|today|tonight|tomorrow|ago|last|this|next|past|previous|following|start|beginning)\b",
+    r"\b(?:yesterday|today|tonight|tomorrow|ago|last|this|next|past|previous|following|start|beginning|"
+    r"immediately|immediate|signature|signing|that\s+day)\b",
     re.I,
 )
 #: A month name anywhere, even inside a word (the day-and-month patterns do not start it at a word start).
@@ -264,7 +274,7 @@ _NEEDS = {
     "md": ("digit", "month_anywhere"), "dm": ("digit", "month_anywhere"), "my": ("digit", "month_anywhere"),
     "years": ("digit",), "month_that_year": ("month",), "month_rel_year": ("month",), "rel_month": ("month",), "month": ("month",),
     "years_ago": ("relative", "ago"), "days_ago": ("relative", "ago"), "yesterday": ("relative",),
-    "today": ("relative",), "tomorrow": ("relative",), "rel_period": ("relative",), "weekday": ("weekday",),
+    "today": ("relative",), "signature": ("relative",), "tomorrow": ("relative",), "rel_period": ("relative",), "weekday": ("weekday",),
     "anchored": ("anchor",), "rel_after": ("relafter",),
 }  # fmt: skip
 
@@ -734,6 +744,11 @@ def _stage() -> None:
                     for sp in trig_spans.get(id(sent.doc) * 100003 + sent.start, [])
                     if sp != (t.char_start, t.char_end)
                 ]
+                # "have agreed to establish relations with effect from the date of signature", "suspended
+                # relations with immediate effect": done, on the day of the act the story tells
+                now = any(dm.kind == "signature" and dm.start >= t.char_start for dm in mentions)
+                if now and c.modality == "planned":
+                    c.modality = "asserted"
                 chosen, forward = _choose(an, c, mentions, others, siblings)
                 resolved: list[PartialDate] = []
                 if chosen is not None:
@@ -782,7 +797,9 @@ def _stage() -> None:
                 else:
                     if (
                         c.modality == "asserted"
-                        and c.tense in CURRENT_TENSES
+                        and (
+                            c.tense in CURRENT_TENSES or now or (c.tense == "pluperfect" and _reported(an, t))
+                        )
                         and not (chosen is not None and chosen.kind == "rel_after")
                         and not c.background
                         and pub is not None
@@ -809,9 +826,9 @@ def _stage() -> None:
                     c.date, c.date_source = src.date, "explicit"
                     c.notes.append("date of the change before")
                     c.epoch = _epoch(c, pub, current_days)
-            # "broke off relations with Tehran in January 2016 ... and ordered the Iranian ambassador to leave": a
-            # verb coordinated with a dated one of the same pair, with no date of its own, shares it (but in
-            # "cut ties with A on Thursday and restored ties with B" Thursday is the cut's)
+            # "broke off relations with Tehran in January 2016 ... and ordered the Iranian ambassador to leave",
+            # "established relations with Beijing last March and broke off ties with Taipei": a verb coordinated
+            # with a dated one, with no date of its own, shares it
             parent_date = {
                 id(c.trigger): (c.date, frozenset((c.a, c.b)))
                 for c in out
@@ -828,7 +845,6 @@ def _stage() -> None:
                     and c.modality == "asserted"
                     and c.date_source != "explicit"
                     and id(p) in parent_date
-                    and parent_date[id(p)][1] == frozenset((c.a, c.b))
                     and p.sent.start == c.trigger.sent.start
                 ):
                     c.date, c.date_source = parent_date[id(p)][0], "explicit"
@@ -838,6 +854,19 @@ def _stage() -> None:
             an.candidates = out
 
         return dates
+
+
+def _reported(an, t) -> bool:
+    """ "announced in the evening that it had ended relations": the news of the day, told in reported speech
+    (the past perfect shifted back from "has ended")."""
+    from .pipeline import doc_offset
+
+    s0 = t.sent.start_char + doc_offset(t.doc)
+    before = an.norm[s0 : t.char_start].lower()
+    return (
+        re.search(r"\b(?:said|announced|declared|confirmed|stated|told\s+\w+)\b[^.;]{0,40}\bhad\b", before)
+        is not None
+    )
 
 
 def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: int) -> None:
@@ -967,6 +996,8 @@ def _choose(
         return None, False
     best = None
     for dm in mentions:
+        if dm.kind == "signature":
+            continue  # "with immediate effect": when, not which day
         if (dm.rel or "") in BOUNDS and not ((dm.rel or "") == "until" and "not_until" in c.notes):
             continue  # "as of 2011", "by 2011": when a state held, not when a change was made
         if (
