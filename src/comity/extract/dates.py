@@ -797,9 +797,7 @@ def _stage() -> None:
                 else:
                     if (
                         c.modality == "asserted"
-                        and (
-                            c.tense in CURRENT_TENSES or now or (c.tense == "pluperfect" and _reported(an, t))
-                        )
+                        and (c.tense in CURRENT_TENSES or now)
                         and not (chosen is not None and chosen.kind == "rel_after")
                         and not c.background
                         and pub is not None
@@ -854,19 +852,6 @@ def _stage() -> None:
             an.candidates = out
 
         return dates
-
-
-def _reported(an, t) -> bool:
-    """ "announced in the evening that it had ended relations": the news of the day, told in reported speech
-    (the past perfect shifted back from "has ended")."""
-    from .pipeline import doc_offset
-
-    s0 = t.sent.start_char + doc_offset(t.doc)
-    before = an.norm[s0 : t.char_start].lower()
-    return (
-        re.search(r"\b(?:said|announced|declared|confirmed|stated|told\s+\w+)\b[^.;]{0,40}\bhad\b", before)
-        is not None
-    )
 
 
 def carry_dates(an, cands: list, cache: dict, pub: date | None, current_days: int) -> None:
