@@ -605,9 +605,14 @@ _PAIR_JOIN = re.compile(r"\s*(?:and|&|-|–|/)\s*(?:the\s+)?", re.I)
 
 def _last_named_pair(an: Analysis, states: list[Mention]) -> tuple[str, str] | None:
     """The last two states named as a pair ("South Korea and Cuba", "Cuba-South Korea"), not in a longer list."""
+    sal = an.salience
+    most = max(sal.values(), default=0)
+    top = {c for c, n in sal.items() if 3 * n >= most}
     for x, y in reversed(list(zip(states, states[1:], strict=False))):
         if len(x.codes) != 1 or len(y.codes) != 1 or x.codes == y.codes or x.possessive:
             continue
+        if x.codes[0] not in top or y.codes[0] not in top:
+            continue  # "... conflicts in Libya and Sudan": a pair named in passing
         if not _PAIR_JOIN.fullmatch(an.norm[x.end : y.start]):
             continue
         if re.search(r",\s*(?:the\s+)?$", an.norm[max(0, x.start - 12) : x.start]):

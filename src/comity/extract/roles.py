@@ -727,6 +727,8 @@ class Roles:
             m = _actor(doc[k])
             if m is None or len(m.codes) != 1 or m.codes[0] in exclude:
                 continue
+            if m.ref == "pronoun" and m.surface.lower() in ("its", "their", "its own"):
+                continue  # "... and Kuwait recalled its ambassador": Kuwait's, no partner of this change
             if self.acts_elsewhere(t, k):
                 continue  # "X and Y recalled their ambassadors, the same day Z severed relations": Z acts
             if k - 1 >= sent.start and doc[k - 1].lower_ in _CO_ACTOR:
@@ -764,6 +766,12 @@ class Roles:
             if j != other.start:
                 continue
             hi = min(t.sent.end, other.end + 6)
+            # (up to the next change's subject: "... downgraded relations and Kuwait recalled its ambassador")
+            later = [o.start for o in self.an.triggers if o.doc is doc and other.start < o.start < hi]
+            if later:
+                hi = min(later)
+                while hi > other.end and (doc[hi - 1].lower_ in AUX_ADV or _actor(doc[hi - 1]) is not None):
+                    hi -= 1
             named = [
                 x
                 for x in range(other.start, hi)
@@ -982,10 +990,20 @@ class Roles:
         elif inner_poss and self.codes(doc, inner_poss) != self.codes(doc, a_toks):
             a_toks = inner_poss[:1] if not subj else a_toks
         partners = [k for g, k in comps if g == "with"]
+        if not partners and t.type in ("upgrade", "downgrade"):
+            # "sent their ambassadors back to Tehran", "its representation in Doha"
+            partners = [k for g, k in comps if g in ("to", "in") and k > t.head][:1]
         if partners:
             partners = _coordinated_right(doc, partners[0], t.sent.end)
         a_codes = self.codes(doc, a_toks)
         p_codes = [c for c in self.codes(doc, partners) if c not in a_codes]
+        parent = self.an.coord_parent.get(id(t))
+        if a_codes and not p_codes and parent is not None:
+            # "recognised X and Y as independent states and established relations (with both)", "sent their
+            # ambassadors back to Tehran, raising their representation": with the states the verb before names
+            targets = [b for b in dict.fromkeys(self.targets.get(id(parent), [])) if b not in a_codes]
+            if targets:
+                return [(a, b, 0.9, a_toks) for a in a_codes for b in targets]
         if len(a_codes) >= 2 and not p_codes:
             also = any(doc[k].lower_ in ("also", "too") for k in range(max(a_toks) + 1, t.start))
             if (len(a_codes) >= 3 or also) and a_toks == list(subj):
@@ -1008,12 +1026,6 @@ class Roles:
             # "Diplomatic contact was cut in 1959": between the two states the passage is about
             pair = self.context_pair(t)
             return [(pair[0], pair[1], 0.7, [])] if pair else []
-        parent = self.an.coord_parent.get(id(t))
-        if len(a_codes) == 1 and not p_codes and parent is not None and parent.type == "recognize":
-            # "recognised X and Y as independent states and established relations (with both)"
-            got = [(a_codes[0], b, 0.9, a_toks) for b in self.targets.get(id(parent), []) if b != a_codes[0]]
-            if got:
-                return got
         if len(a_codes) == 1 and not p_codes:
             if self.named_nonstate(t):
                 return []  # "with the African Union": a partner that is no state
