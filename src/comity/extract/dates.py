@@ -848,6 +848,33 @@ def _stage() -> None:
                     c.date, c.date_source = parent_date[id(p)][0], "explicit"
                     c.notes.append("date of the verb it is coordinated with")
                     c.epoch = _epoch(c, pub, current_days)
+            # "Saudi Arabia cut ties with Iran in January 2016; the UAE downgraded relations and Kuwait recalled
+            # its ambassador": undated acts told in the sentence of a dated one are part of that story
+            for c in out:
+                if (
+                    c.modality != "asserted"
+                    or c.date is not None
+                    or c.background
+                    or "since" in c.trigger.flags
+                ):
+                    continue
+                t = c.trigger
+                told = [
+                    o
+                    for o in out
+                    if o.trigger.doc is t.doc
+                    and o.trigger.sent.start == t.sent.start
+                    and o.trigger.end <= t.start
+                    and o.modality == "asserted"
+                    and o.date is not None
+                    and o.date_source == "explicit"
+                    and o.date_span is not None
+                    and o.date_span[1] <= t.char_start
+                ]
+                if told:
+                    c.date, c.date_source = told[-1].date, "explicit"
+                    c.notes.append("date of the change told before it in the sentence")
+                    c.epoch = _epoch(c, pub, current_days)
             carry_dates(an, out, cache, pub, current_days)
             an.candidates = out
 

@@ -1410,6 +1410,12 @@ def _adjacent(between: str) -> bool:
     return not any(p.strip(" -•*") for p in pieces[1:-1])
 
 
+def _quoted(text: str, pos: int) -> bool:
+    """Is ``pos`` inside a quotation of its paragraph?"""
+    para = text.rfind("\n", 0, pos) + 1
+    return text.count('"', para, pos) % 2 == 1
+
+
 def _same(r: Roles, t: Trigger, before: list[Candidate]) -> list[Candidate]:
     """An elliptical change: "Bahrain followed suit", "Bulgaria and Slovenia did the same in March",
     "Jordan followed in 1994", "recognition by A last month and by B on June 4". The type and the other
@@ -1432,6 +1438,11 @@ def _same(r: Roles, t: Trigger, before: list[Candidate]) -> list[Candidate]:
         if doc[k].lower_.startswith(SPELLED_OUT_STEMS):
             return []
     prev = [c for c in before if c.trigger.doc is doc and c.trigger.end <= t.start]
+    if not _quoted(r.an.norm, t.char_start):
+        # "'Sierra Leone recognised Kosovo in 2008,' Dacic said. Ghana and Nauru took the same step": the
+        # step is the news told, not what a speaker recalls
+        told = [c for c in prev if not _quoted(r.an.norm, c.trigger.char_start)]
+        prev = told or prev
     if not prev:
         return []
     pt = prev[-1].trigger
