@@ -660,3 +660,13 @@ LISTS_AND_REFERENCES += [
 @pytest.mark.parametrize("text,want", LISTS_AND_REFERENCES)
 def test_lists_and_references(text, want):
     assert rows(text) == sorted(want)
+
+
+def test_normalising_relations_is_a_restoration_where_the_record_knows_earlier_ones():
+    # Qatar and Syria held relations for decades before 2011; Bahrain and Israel had none before 2020
+    assert rows("Qatar said it would not normalise its relations with Syria.", date(2023, 5, 1)) == [
+        "restore QAT SYR None negated"
+    ]
+    assert rows("Bahrain agreed on Friday to normalise relations with Israel.", date(2020, 9, 12)) == [
+        "establish BHR ISR None planned"
+    ]

@@ -15,6 +15,7 @@ import gzip
 import json
 from collections.abc import Callable, Iterable, Iterator
 from datetime import date
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -33,6 +34,23 @@ def read_documents(path: Path) -> Iterator[Document]:
         for line in fh:
             if line.strip():
                 yield Document.from_dict(json.loads(line))
+
+
+@cache
+def first_relations() -> dict[frozenset[str], int]:
+    """For each pair of states the bundled record shows holding diplomatic relations, the earliest year it
+    gives them (read once)."""
+    out: dict[frozenset[str], int] = {}
+    with gzip.open(baseline_path(), "rt", encoding="utf-8") as fh:
+        for line in fh:
+            for a in json.loads(line).get("assertions", []) if line.strip() else []:
+                if a.get("type") not in ("establish", "restore", "sever", "suspend") or not a.get("date"):
+                    continue
+                if a.get("modality") != "asserted":
+                    continue
+                pair, year = frozenset((a["a"], a["b"])), int(str(a["date"])[:4])
+                out[pair] = min(year, out.get(pair, year))
+    return out
 
 
 def write_documents(docs: Iterable[Document], path: Path) -> int:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 
 from ..records import Assertion
 from ..vocab import SYMMETRIC, PartialDate, order_pair
@@ -174,10 +175,10 @@ _NORMALIZE = frozenset(
 )  # fmt: skip
 
 
-def first_normalization(cands: list[Candidate]) -> None:
+def first_normalization(cands: list[Candidate], published: date | None = None) -> None:
     """ "Israel normalised ties with the UAE" where the text never speaks of a break of the pair (no
-    cut, no suspension, no "restored"; no "rupture" in the sentence): relations for the first time,
-    ``establish``."""
+    cut, no suspension, no "restored"; no "rupture" in the sentence) and the bundled record knows of no
+    relations between them before: relations for the first time, ``establish``."""
     norm = [c for c in cands if c.type == "restore" and _normalizes(c)]
     if not norm:
         return
@@ -187,6 +188,14 @@ def first_normalization(cands: list[Candidate]) -> None:
     for c in norm:
         sent = c.trigger.sent
         if frozenset((c.a, c.b)) not in broken and not any(k.lower_ in _BREAK_WORDS for k in sent):
+            from ..baseline import first_relations
+
+            first = first_relations().get(frozenset((c.a, c.b)))
+            when = c.date.year if c.date is not None else published.year if published else None
+            if first is not None and when is not None and first < when:
+                # "Qatar would not normalise its relations with Syria": the record knows relations before
+                c.notes.append("normalised: relations held before, by the bundled record")
+                continue
             c.type = "establish"
             c.notes.append("normalised: first relations")
 
@@ -208,7 +217,7 @@ def _normalizes(c: Candidate) -> bool:
 def make_assemble(lex: Lexicon, min_confidence: float = 0.0):
     def assemble(an: Analysis) -> None:
         cands = [c for c in an.candidates if c.confidence >= min_confidence]
-        first_normalization(cands)
+        first_normalization(cands, an.published)
         adopt_day(an, cands)
         kept = dedupe(cands)
         kept.sort(key=lambda c: (c.trigger.char_start, c.type))
