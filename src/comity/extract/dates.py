@@ -870,6 +870,13 @@ def _stage() -> None:
                     and o.date_source == "explicit"
                     and o.date_span is not None
                     and o.date_span[1] <= t.char_start
+                    # across "after", "because" only a year: "broke off relations in 1976 after Algiers recognised",
+                    # but not "... on Sunday, after the country cut its ties"
+                    and (
+                        o.date.precision == Precision.YEAR
+                        or not set(re.findall(r"[\w']+", an.norm[o.trigger.char_end : t.char_start].lower()))
+                        & _BEFORE_AFTER
+                    )
                 ]
                 if told:
                     c.date, c.date_source = told[-1].date, "explicit"
@@ -985,6 +992,8 @@ _BORDERS = re.compile(
     r"\b(?:borders?|lines?|frontiers?|boundaries)\s+(?:(?:of|on|as\s+of|as\s+they\s+stood\s+(?:on|in))\s+(?:the\s+)?)?$",
     re.I,
 )
+#: Words that put one change before or after another in a sentence.
+_BEFORE_AFTER = frozenset(["after", "before", "since", "because", "following", "until", "although", "though"])
 _BY_WHICH = re.compile(r"\b(?:under|in|by|through|with)\s+which\b", re.I)
 _THEN = frozenset({"then", "later", "subsequently", "afterwards", "eventually"})
 
