@@ -760,6 +760,9 @@ def _stage() -> None:
                         anchor = anchor_before(an.norm, chosen.start, pub)
                     elif chosen.kind == "rel_after":  # counted from the date of the clause it hangs on
                         anchor = anchor_before(an.norm, chosen.start, pub, window=chosen.start - s0)
+                        if anchor is None:
+                            # "The raid came a day after Quito declared ...": the story told before
+                            anchor = anchor_before(an.norm, chosen.start, pub)
                     resolved = resolve(chosen, pub, forward=forward, context_year=ctx_year, anchor=anchor)
                     ante = c.antecedent
                     if (

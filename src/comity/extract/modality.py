@@ -504,9 +504,9 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
         ]
         v = t.doc[t.verb].lower_
         finite_past = (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
-        # "would downgrade its relations ... and told the ambassador to leave": no modal governs a past
-        # form, so the second verb is a clause of its own, judged on its own
-        if finite_past and pcue in _MODAL_AUX and not own:
+        # "would downgrade its relations ... and told the ambassador to leave", "agreed to restore ties and
+        # restored them in 1988": no modal or "to" governs a past form, so it is a clause of its own
+        if finite_past and (pcue in _MODAL_AUX or (pcue or "").endswith(" to")) and not own:
             mod, cue = "asserted", None  # (the modal it saw to its left is the other verb's)
         else:
             if not own:
