@@ -677,6 +677,14 @@ def _resolve_pronoun(an: Analysis, m: Mention) -> tuple[str, ...]:
     sent0 = _sentence_start(an, m.start)
     before = [x for x in mentions_before(an, m.start, 1600) if x is not m and x.codes]
     if plural:
+        # "Norway, Ireland and Spain said on Wednesday they would ...": the list named in the sentence
+        lists = [
+            x
+            for x in _lists(an, [s for s in an.mentions if s.kind != "ref"])
+            if sent0 <= x[0] and x[1] <= m.start
+        ]
+        if lists:
+            return max(lists, key=lambda x: x[1])[2]
         # "X and Y ... their": the pair
         for x in reversed(before):
             if x.start < sent0 - 400:

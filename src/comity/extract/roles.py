@@ -1062,6 +1062,32 @@ class Roles:
                 if hosts_k:
                     break
         hosts = self.codes(doc, hosts_k) or cap_host
+        if not hosts_k and doc[head].lower_ == "embassies":
+            # "embassies to be opened in both Manama and Jerusalem"
+            k = head + 1
+            while k < hi and doc[k].lower_ in (
+                "to",
+                "be",
+                "will",
+                "would",
+                "opened",
+                "reopened",
+                "closed",
+                "shut",
+            ):
+                k += 1
+            if (
+                k + 1 < hi
+                and doc[k].lower_ in ("in", "at")
+                and doc[k + 1].lower_ == "both"
+                and _actor(doc[k + 2])
+            ):
+                hosts_k = _coordinated_right(doc, k + 2, hi)
+                hosts = self.codes(doc, hosts_k)
+        if len(hosts) == 2 and doc[head].lower_ == "embassies" and not owners and not self.codes(doc, subj):
+            # each in the other's capital: the embassy in Manama is Israel's, the one in Jerusalem Bahrain's
+            a, b = hosts
+            return [(b, a, 1.0, hosts_k), (a, b, 1.0, hosts_k)]
         if "anaphor" in t.flags and not any(
             doc[k].lower_ in ("embassy", "embassies") for k in range(t.sent.start, t.start)
         ):
