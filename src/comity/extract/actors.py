@@ -607,7 +607,7 @@ def _last_named_pair(an: Analysis, states: list[Mention]) -> tuple[str, str] | N
     """The last two states named as a pair ("South Korea and Cuba", "Cuba-South Korea"), not in a longer list."""
     sal = an.salience
     most = max(sal.values(), default=0)
-    top = {c for c, n in sal.items() if 3 * n >= most}
+    top = {c for c, n in sal.items() if n >= 2 or 3 * n >= most}
     for x, y in reversed(list(zip(states, states[1:], strict=False))):
         if len(x.codes) != 1 or len(y.codes) != 1 or x.codes == y.codes or x.possessive:
             continue

@@ -575,6 +575,8 @@ def anchor_before(text: str, pos: int, published: date | None, window: int = 150
     for dm in reversed(find_dates(text[lo:pos], lo)):
         if dm.kind in ("anchored", "rel_after") or (dm.rel or "") in BOUNDS or _is_metadata(text, dm):
             continue
+        if dm.since and not re.match(r"[\s,]*when\b", text[dm.end : dm.end + 12]):
+            continue  # "since the October 7 attack": when a state of things began (unless "since 2008, when ...")
         if _DATELINE_HEAD.search(text, max(0, dm.start - 60), dm.start):
             continue  # "NIAMEY, Aug 7 (Sahel Wire) -": the day it was filed, not the story's date
         if re.search(r"\b(?:by|until|till|before|leave)\s+$", text[max(0, dm.start - 8) : dm.start], re.I):
@@ -990,7 +992,9 @@ _AS_STATE = re.compile(
     r"(?:state|country|nation|republic)\b",
     re.I,
 )
-_DEADLINE = re.compile(r"\b(?:by|until|till|before)\s+$", re.I)
+_DEADLINE = re.compile(
+    r"\b(?:by|until|till|before)\s+(?:(?:mid)?night\s+(?:on\s+)?|(?:the\s+)?end\s+of\s+)?$", re.I
+)
 _BORDERS = re.compile(
     r"\b(?:borders?|lines?|frontiers?|boundaries)\s+(?:(?:of|on|as\s+of|as\s+they\s+stood\s+(?:on|in))\s+(?:the\s+)?)?$",
     re.I,
@@ -1032,7 +1036,7 @@ def _choose(
         ):
             continue
         if dm.kind in ("md", "dm", "weekday", "mdy", "dmy") and _DEADLINE.search(
-            an.norm, max(0, dm.start - 8), dm.start
+            an.norm, max(0, dm.start - 24), dm.start
         ):
             continue  # "ordered to leave by Feb. 7": a deadline, not the day of the order
         if _BORDERS.search(an.norm[max(0, dm.start - 30) : dm.start]):
