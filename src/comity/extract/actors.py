@@ -399,7 +399,20 @@ def _subjectish(an: Analysis, m: Mention) -> bool:
 
 
 _TIME_WORDS = frozenset(
-    ["week", "month", "year", "day", "today", "yesterday", "then", "later", "also", "now", "meanwhile"]
+    [
+        "week",
+        "month",
+        "year",
+        "day",
+        "today",
+        "yesterday",
+        "then",
+        "later",
+        "also",
+        "now",
+        "meanwhile",
+        "time",
+    ]
     + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
     + ["subsequently", "afterwards", "eventually"]
 )
@@ -699,6 +712,12 @@ def _resolve_pronoun(an: Analysis, m: Mention) -> tuple[str, ...]:
                 and len(prev[-1].codes) == 1
             ) and prev[-1].codes[0] != x.codes[0]:
                 return (prev[-1].codes[0], x.codes[0])
+    if low in ("it", "its"):
+        # "It is the kingdom's toughest step since 2015, when it recalled ...": the state whose act the
+        # sentence speaks of, when it has no subject of its own
+        poss = [x for x in before if sent0 <= x.start and x.possessive and len(x.codes) == 1]
+        if poss and not any(sent0 <= x.start and x.ref != "pronoun" and subjectish(an, x) for x in before):
+            return poss[-1].codes
     for scope in ("sentence", "before"):
         for x in reversed(before):
             if scope == "sentence" and x.start < sent0:
