@@ -670,3 +670,66 @@ def test_normalising_relations_is_a_restoration_where_the_record_knows_earlier_o
     assert rows("Bahrain agreed on Friday to normalise relations with Israel.", date(2020, 9, 12)) == [
         "establish BHR ISR None planned"
     ]
+
+
+# Datelines, communiqués, causatives, anchors and references, in sentences of our own.
+STORY_TELLING = [
+    (
+        "Headline\nLIMA - Bolivia has withdrawn its recognition of the Sahrawi Republic, officials said on "
+        "Monday.",
+        ["withdraw_recognition BOL ESH 2024-02-12 asserted"],
+    ),
+    (
+        "Ghana and Oman said the two governments have agreed to establish diplomatic relations at "
+        "ambassadorial level with effect from the date of signature of this communique.",
+        ["establish GHA OMN 2024-02-15 asserted"],
+    ),
+    (
+        "Chile's recognition of the new government in 1990 led Cuba to restore relations with Santiago the "
+        "same year, and the two countries upgraded diplomatic ties in 1995.",
+        ["restore CHL CUB 1990 asserted", "upgrade CHL CUB 1995 asserted"],
+    ),
+    (
+        "Peru cut ties with Venezuela on Friday night. The move came a day after Caracas declared Peru's "
+        "ambassador persona non grata.",
+        ["expel_diplomats VEN PER 2024-02-08 asserted", "sever PER VEN 2024-02-09 asserted"],
+    ),
+    (
+        "Egypt cut ties with Qatar in June 2017; the UAE downgraded relations and Kuwait recalled its "
+        "ambassador.",
+        [
+            "downgrade ARE QAT 2017-06 asserted",
+            "recall_ambassador KWT QAT 2017-06 asserted",
+            "sever EGY QAT 2017-06 asserted",
+        ],
+    ),
+    (
+        "Last year, Jordan and Egypt sent their ambassadors back to Doha.",
+        ["upgrade EGY QAT 2023 asserted", "upgrade JOR QAT 2023 asserted"],
+    ),
+    (
+        "Kenya, Ghana and Chile said on Wednesday they would recognise Palestine on March 1.",
+        [
+            "recognize CHL PSE 2024-03-01 planned",
+            "recognize GHA PSE 2024-03-01 planned",
+            "recognize KEN PSE 2024-03-01 planned",
+        ],
+    ),
+    (
+        "Officials said they expected embassies to be opened in both Rabat and Jerusalem soon.",
+        ["embassy_open ISR MAR None speculative", "embassy_open MAR ISR None speculative"],
+    ),
+    (
+        "Ankara did not rule out downgrading diplomatic relations with Israel.",
+        ["downgrade ISR TUR None speculative"],
+    ),
+    (
+        "It is Iran's harshest step since 2011, when it expelled the British ambassador.",
+        ["expel_diplomats IRN GBR 2011 asserted"],
+    ),
+]
+
+
+@pytest.mark.parametrize("text,want", STORY_TELLING)
+def test_story_telling(text, want):
+    assert rows(text) == sorted(want)
