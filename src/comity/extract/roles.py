@@ -1449,7 +1449,7 @@ def _same(r: Roles, t: Trigger, before: list[Candidate]) -> list[Candidate]:
     states are this phrase's own (a state that underwent that change and now does the same acts on the
     one that made it: retaliation)."""
     doc = t.doc
-    if "by" in t.flags:
+    if "by" in t.flags or "after" in t.flags:
         subj = _coordinated_right(doc, t.end - 1, t.sent.end)
     else:
         subj = r.subject(t)
