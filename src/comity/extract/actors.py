@@ -23,7 +23,7 @@ from collections import Counter
 
 from spacy.tokens import Span
 
-from .lexicon import STATE_LABEL, Entry, Lexicon
+from .lexicon import STATE_LABEL, WEEKDAYS, Entry, Lexicon
 from .pipeline import (
     Analysis,
     Mention,
@@ -140,31 +140,27 @@ OPENERS = frozenset(
     ]
 ) | {".", ",", ";", ":", "—", "–", "-", "(", '"', "'", "\n", "?", "!"}
 #: Words skipped when looking at what precedes a name.
-SKIP = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "on",
-        "last",
-        "this",
-        "early",
-        "late",
-        "also",
-        "now",
-        "then",
-        "then-",
-        "neighbouring",
-        "neighboring",
-        "fellow",
-    ]
+SKIP = (
+    frozenset(
+        [
+            "the",
+            "a",
+            "an",
+            "on",
+            "last",
+            "this",
+            "early",
+            "late",
+            "also",
+            "now",
+            "then",
+            "then-",
+            "neighbouring",
+            "neighboring",
+            "fellow",
+        ]
+    )
+    | WEEKDAYS
 )
 #: Nouns after a possessive name that make it the agent of a following "to ...".
 AGENT_NOUNS = frozenset(
@@ -398,23 +394,27 @@ def _subjectish(an: Analysis, m: Mention) -> bool:
     return prev in _TIME_WORDS | {"whether", "that", "if"} and _ACTS.match(an.norm, m.end) is not None
 
 
-_TIME_WORDS = frozenset(
-    [
-        "week",
-        "month",
-        "year",
-        "day",
-        "today",
-        "yesterday",
-        "then",
-        "later",
-        "also",
-        "now",
-        "meanwhile",
-        "time",
-    ]
-    + ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-    + ["subsequently", "afterwards", "eventually"]
+_TIME_WORDS = (
+    frozenset(
+        [
+            "week",
+            "month",
+            "year",
+            "day",
+            "today",
+            "yesterday",
+            "then",
+            "later",
+            "also",
+            "now",
+            "meanwhile",
+            "time",
+            "subsequently",
+            "afterwards",
+            "eventually",
+        ]
+    )
+    | WEEKDAYS
 )
 
 

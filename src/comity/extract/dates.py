@@ -575,7 +575,7 @@ def anchor_before(text: str, pos: int, published: date | None, window: int = 150
     for dm in reversed(find_dates(text[lo:pos], lo)):
         if dm.kind in ("anchored", "rel_after") or (dm.rel or "") in BOUNDS or _is_metadata(text, dm):
             continue
-        if dm.since and not re.match(r"[\s,]*when\b", text[dm.end : dm.end + 12]):
+        if dm.since and not _WHEN_NEXT.match(text, dm.end, dm.end + 12):
             continue  # "since the October 7 attack": when a state of things began (unless "since 2008, when ...")
         if _DATELINE_HEAD.search(text, max(0, dm.start - 60), dm.start):
             continue  # "NIAMEY, Aug 7 (Sahel Wire) -": the day it was filed, not the story's date
@@ -833,7 +833,7 @@ def _stage() -> None:
             # "established relations with Beijing last March and broke off ties with Taipei": a verb coordinated
             # with a dated one, with no date of its own, shares it
             parent_date = {
-                id(c.trigger): (c.date, frozenset((c.a, c.b)))
+                id(c.trigger): c.date
                 for c in out
                 if c.date is not None
                 and c.date_source == "explicit"
@@ -850,7 +850,7 @@ def _stage() -> None:
                     and id(p) in parent_date
                     and p.sent.start == c.trigger.sent.start
                 ):
-                    c.date, c.date_source = parent_date[id(p)][0], "explicit"
+                    c.date, c.date_source = parent_date[id(p)], "explicit"
                     c.notes.append("date of the verb it is coordinated with")
                     c.epoch = _epoch(c, pub, current_days)
             # "Saudi Arabia cut ties with Iran in January 2016; the UAE downgraded relations and Kuwait recalled
@@ -999,6 +999,8 @@ _BORDERS = re.compile(
     r"\b(?:borders?|lines?|frontiers?|boundaries)\s+(?:(?:of|on|as\s+of|as\s+they\s+stood\s+(?:on|in))\s+(?:the\s+)?)?$",
     re.I,
 )
+#: A when-clause right after a date phrase ("since March 2014, when Riyadh ..."): it dates that clause.
+_WHEN_NEXT = re.compile(r"[\s,]*when\b")
 #: Words that put one change before or after another in a sentence.
 _BEFORE_AFTER = frozenset(["after", "before", "since", "because", "following", "until", "although", "though"])
 _BY_WHICH = re.compile(r"\b(?:under|in|by|through|with)\s+which\b", re.I)
@@ -1032,7 +1034,7 @@ def _choose(
             dm.since
             and not ({"since", "passive", "intrans"} & t.flags)
             and c.type not in ("embassy_close", "suspend", "sever")
-            and not re.match(r"[\s,]*when\b", an.norm[dm.end : dm.end + 12])  # "since March 2014, when X ..."
+            and not _WHEN_NEXT.match(an.norm, dm.end, dm.end + 12)  # "since March 2014, when X ..."
         ):
             continue
         if dm.kind in ("md", "dm", "weekday", "mdy", "dmy") and _DEADLINE.search(

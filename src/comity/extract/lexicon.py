@@ -28,6 +28,12 @@ DATA = ("data", "extract")
 STATE_LABEL = "STATE"
 
 #: Tokens a gap ("_") never crosses.
+#: Day and month names, lower case (the stages skip or read through them).
+WEEKDAYS = frozenset(["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"])
+MONTHS = frozenset(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october"]
+    + ["november", "december"]
+)
 BOUNDARY = [".", ";", ":", "!", "?", "—", "–", "\n", "\n\n", '"', "“", "”"]
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from .lexicon import Lexicon
+from .lexicon import WEEKDAYS, Lexicon
 from .pipeline import Analysis, Candidate, Trigger, component, is_actor, sentence_of
 from .roles import STRONG
 
@@ -86,25 +86,21 @@ DECISION_PAST = frozenset({"decided", "announced", "ordered", "approved", "confi
 
 
 #: Words a cue is read through ("voted yesterday to", "agreed on Monday to").
-TRANSPARENT = frozenset(
-    [
-        "yesterday",
-        "today",
-        "tonight",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "unanimously",
-        "overwhelmingly",
-        "narrowly",
-        "formally",
-        "officially",
-        "jointly",
-    ]
+TRANSPARENT = (
+    frozenset(
+        [
+            "yesterday",
+            "today",
+            "tonight",
+            "unanimously",
+            "overwhelmingly",
+            "narrowly",
+            "formally",
+            "officially",
+            "jointly",
+        ]
+    )
+    | WEEKDAYS
 )
 
 
@@ -281,7 +277,7 @@ def _left_modality(lex: Lexicon, t: Trigger, typ: str, limit: int = WINDOW) -> t
         if m == "question":
             return "speculative", " ".join(words[s:e])
     v = doc[verb].lower_
-    past = (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
+    past = _past_form(v)
     for s, e, m in reversed(cues):
         if m == "ignore":
             continue
@@ -503,7 +499,7 @@ def judge(lex: Lexicon, t: Trigger, typ: str, parent: tuple[Trigger, tuple] | No
             if x[2] not in ("ignore", "standing")
         ]
         v = t.doc[t.verb].lower_
-        finite_past = (v.endswith("ed") or v in IRREGULAR_PAST) and v not in _BASE_TOO
+        finite_past = _past_form(v)
         # "would downgrade its relations ... and told the ambassador to leave", "agreed to restore ties and
         # restored them in 1988": no modal or "to" governs a past form, so it is a clause of its own
         if finite_past and (pcue in _MODAL_AUX or (pcue or "").endswith(" to")) and not own:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Token
 from ..states import registry
 from ..vocab import SYMMETRIC, EventType
 from .actors import GOV_NOUNS, PREPS
-from .lexicon import Lexicon
+from .lexicon import MONTHS, WEEKDAYS, Lexicon
 from .pipeline import (
     Analysis,
     Candidate,
@@ -306,45 +306,43 @@ def _generic_agent(doc: Doc, i: int, lo: int) -> str:
 
 
 #: Words of a date phrase between two coordinated verbs ("broke off relations in May 1995 and recognised").
-_DATE_WORDS = frozenset(
-    [
-        "in",
-        "on",
-        "early",
-        "late",
-        "mid",
-        "last",
-        "this",
-        "year",
-        "month",
-        "week",
-        "the",
-        "same",
-        "day",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-    ]
+_DATE_WORDS = (
+    frozenset(
+        [
+            "in",
+            "on",
+            "early",
+            "late",
+            "mid",
+            "last",
+            "this",
+            "year",
+            "month",
+            "week",
+            "the",
+            "same",
+            "day",
+        ]
+    )
+    | MONTHS
+    | WEEKDAYS
 )
 _CONTESTED = frozenset(
     s.code for s in registry() if s.kind not in ("un_member", "historical") and s.code != "VAT"
 )
+
+
+def _most_about(sal: dict[str, int], exclude: set[str], prefer: frozenset[str] = frozenset()) -> str | None:
+    """The state the article is most about, leaving out ``exclude``: named more often than any other, or
+    the only one of ``prefer`` named; None when no state stands out."""
+    ranked = sorted((c for c in sal if c not in exclude), key=lambda c: (c not in prefer, -sal[c]))
+    if not ranked:
+        return None
+    clear = len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]
+    lone = ranked[0] in prefer and (len(ranked) == 1 or ranked[1] not in prefer)
+    return ranked[0] if clear or lone else None
+
+
 _CO_ACTOR = frozenset(["followed", "following", "joined", "joining", "like", "unlike", "alongside"])
 _AS_STATES = frozenset(
     ["as", "a", "an", "sovereign", "independent", "and", "states", "state", "country", "countries", "nation"]
@@ -1284,10 +1282,7 @@ class Roles:
             by_codes = self.codes(doc, by)
             obj = self.last_recognised
             if obj is None:
-                sal = self.an.salience
-                ranked = sorted((c for c in sal if c not in by_codes), key=lambda c: -sal[c])
-                if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]):
-                    obj = ranked[0]
+                obj = _most_about(self.an.salience, set(by_codes))
             return [(a, obj, 0.9, by) for a in by_codes if obj and a != obj]
         if "which" in flags:
             # "Kosovo, which Israel agreed in September to recognise": the antecedent is recognised
@@ -1342,23 +1337,14 @@ class Roles:
             # the state the article is most about
             obj = self.last_recognised
             if obj is None or obj in subj_codes:
-                sal = self.an.salience
                 # a state whose recognition is in question (Palestine, Kosovo, ...) before any other
-                ranked = sorted(
-                    (c for c in sal if c not in subj_codes), key=lambda c: (c not in _CONTESTED, -sal[c])
-                )
-                clear = len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]
-                lone = (
-                    ranked and ranked[0] in _CONTESTED and (len(ranked) == 1 or ranked[1] not in _CONTESTED)
-                )
-                obj = ranked[0] if ranked and (clear or lone) else None
+                obj = _most_about(self.an.salience, set(subj_codes), prefer=_CONTESTED)
             obj_codes, conf = ([obj] if obj else []), conf * 0.8
         if "newstate" in flags and not obj_codes and "independen" in self.an.low:
             # "recognised the new state": the state whose independence the article is about
-            sal = self.an.salience
-            ranked = sorted((c for c in sal if c not in subj_codes), key=lambda c: -sal[c])
-            if ranked and (len(ranked) == 1 or sal[ranked[0]] > sal[ranked[1]]):
-                obj_codes, conf = ranked[:1], conf * 0.8
+            obj = _most_about(self.an.salience, set(subj_codes))
+            if obj:
+                obj_codes, conf = [obj], conf * 0.8
         out = []
         for a in subj_codes:
             for b in obj_codes:
