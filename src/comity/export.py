@@ -36,7 +36,7 @@ from .merge import day_key, key_date
 from .query import QueryError, Record
 from .states import registry
 from .store.models import AssertionRow, EventRow, ListingRow, PeriodRow, SourceRow
-from .timeline import Period, status_at
+from .timeline import Period, period_of, status_at
 from .vocab import is_symmetric, parse_as_of
 
 A, E, P, L, S = (m.__table__ for m in (AssertionRow, EventRow, PeriodRow, ListingRow, SourceRow))
@@ -210,19 +210,7 @@ def _all_periods(record: Record) -> dict[tuple[str, str], list[Period]]:
     out: dict[tuple[str, str], list[Period]] = defaultdict(list)
     with record.store.connect() as conn:
         for r in conn.execute(select(P).order_by(P.c.a, P.c.b, P.c.start_hi, P.c.id)):
-            out[(r.a, r.b)].append(
-                Period(
-                    r.status,
-                    r.start,
-                    r.start_lo,
-                    r.start_hi,
-                    r.start_event_id,
-                    r.end,
-                    r.end_lo,
-                    r.end_hi,
-                    r.end_event_id,
-                )
-            )
+            out[(r.a, r.b)].append(period_of(r))
     return out
 
 

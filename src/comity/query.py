@@ -19,7 +19,7 @@ from .merge import day_key
 from .states import State, registry
 from .store import Store
 from .store.models import AssertionRow, EventRow, ListingRow, MetaRow, PeriodRow, SourceRow
-from .timeline import Period, status_at
+from .timeline import Period, period_of, status_at
 from .vocab import PartialDate, parse_as_of
 
 Among = Literal["all", "un"]
@@ -184,19 +184,7 @@ class Record:
         periods: dict[str, list[Period]] = defaultdict(list)
         for r in prow:
             other = r.b if r.a == code else r.a
-            periods[other].append(
-                Period(
-                    r.status,
-                    r.start,
-                    r.start_lo,
-                    r.start_hi,
-                    r.start_event_id,
-                    r.end,
-                    r.end_lo,
-                    r.end_hi,
-                    r.end_event_id,
-                )
-            )
+            periods[other].append(period_of(r))
         sources: dict[str, dict[str, SourceRef]] = defaultdict(dict)
         by_event: dict[int, dict[str, SourceRef]] = defaultdict(dict)
         for r in srow:

@@ -49,6 +49,21 @@ class Period:
     end_event: int | None = None
 
 
+def period_of(row) -> Period:  # type: ignore[no-untyped-def]
+    """A stored status period (a row of the periods table) as a :class:`Period`."""
+    return Period(
+        row.status,
+        row.start,
+        row.start_lo,
+        row.start_hi,
+        row.start_event_id,
+        row.end,
+        row.end_lo,
+        row.end_hi,
+        row.end_event_id,
+    )
+
+
 def periods(events: Iterable[TimedEvent]) -> list[Period]:
     """The pair's status periods, oldest first. Before the first period the status is ``none``."""
     changing = [e for e in events if e.modality == "asserted" and e.type in STATUS_OF and e.hi is not None]
